@@ -1,10 +1,13 @@
-"""Radio buttons whose chosen state shows without colour, and a set whose highlight is its choice."""
+"""Radio buttons whose chosen state shows without colour, a set whose highlight is its choice,
+and option lists whose page keys work before the list has a size."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
 from textual.events import Click
-from textual.widgets import RadioButton, RadioSet
+from textual.widgets import OptionList, RadioButton, RadioSet
 
 
 class ChoiceButton(RadioButton):
@@ -71,3 +74,33 @@ class ChoiceSet(RadioSet):
     async def _on_click(self, event: Click) -> None:
         self.arrowed = False
         await super()._on_click(event)
+
+
+def page_when_laid_out(options: OptionList, move: Callable[[], object]) -> None:
+    """``move`` (the list's PageUp or PageDown) now if ``options`` has a size, else after its
+    next layout, and not at all if it has none then either (no page of it is shown).
+
+    Textual's page keys look the highlighted option's line up in a table filled only while the
+    list has a size: pressed before its first layout (ctrl+p then PageDown in the tick the
+    palette's commands came in; s then PageDown on the sort menu) or on a list squeezed to no
+    lines (a prompt's generations at 30x8), they raised KeyError and the app ended with a
+    traceback."""
+    if options.scrollable_content_region:
+        move()
+        return
+
+    def later() -> None:
+        if options.is_attached and options.scrollable_content_region:
+            move()
+
+    options.call_after_refresh(later)
+
+
+class Options(OptionList):
+    """An option list whose PageUp and PageDown never raise (:func:`page_when_laid_out`)."""
+
+    def action_page_up(self) -> None:
+        page_when_laid_out(self, super().action_page_up)
+
+    def action_page_down(self) -> None:
+        page_when_laid_out(self, super().action_page_down)

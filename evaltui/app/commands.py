@@ -5,13 +5,15 @@ are shown as literal text (Textual's own system-command provider parses titles a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, cast
 
 from textual.await_complete import AwaitComplete
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.widgets import Input, OptionList
 
+from evaltui.app.choices import page_when_laid_out
 from evaltui.data.sanitize import one_line_middle
 
 if TYPE_CHECKING:
@@ -122,9 +124,23 @@ class Palette(CommandPalette):
     enters typed together, ctrl+p 'sort' enter enter) chose again: the second enter popped the
     prompt table itself and ran the command on a screen taken down ("No nodes match '#filter'
     on MainScreen()", a traceback, exit status 1). As :class:`evaltui.app.screens.dialog.Dialog`:
-    it closes only while it is the screen on top, once, and a choice after that is nothing."""
+    it closes only while it is the screen on top, once, and a choice after that is nothing.
+    Its page keys work before its list is laid out (:meth:`action_page`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page(1)", "Next page", show=False),
+        Binding("pageup", "page(-1)", "Previous page", show=False),
+    ]
 
     _palette_closed = False
+
+    def action_page(self, direction: int) -> None:
+        """PageDown (1) or PageUp (-1) in the list of commands, also in the tick the commands
+        came in, before the list was laid out (Textual's raised KeyError: ctrl+p and PageDown
+        typed together ended the app with a traceback; :func:`page_when_laid_out`)."""
+        commands = self.query_one(CommandList)
+        move = commands.action_page_down if direction > 0 else commands.action_page_up
+        page_when_laid_out(commands, move)
 
     def dismiss(self, result: None = None) -> AwaitComplete:
         if self._palette_closed or not self.is_active:

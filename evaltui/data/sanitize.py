@@ -433,12 +433,20 @@ def distinct_middle(labels: Iterable[str], limit: int, mark: str = "…") -> dic
       that read the same show the part where they differ (``…T15:17:00-05:00`` and
       ``…T15:18:04-05:00``).
 
+    Labels that read apart cut in their middle but with the word that tells them apart cut
+    (``Qwen/Qwen2.5…4B-Instruct`` beside ``…2B-Instruct`` for 14B and 32B) keep that word
+    whole, their org or folder left out first (:func:`_differences_kept`).
+
     ``mark``: what marks each cut (:func:`cut_mark` for a stream)."""
     m = cell_width(mark)
     full = {label: name_line(label) for label in labels}
     shown = {label: one_line_middle(label, limit, mark) for label in full}
     if len(set(shown.values())) == len(shown) or limit < 3 + m:
-        return shown
+        kept = _differences_kept(full, shown, limit, mark)
+        return shown if kept is None else kept
+    kept = _differences_kept(full, None, limit, mark)
+    if kept is not None:
+        return kept
     start = len(os.path.commonprefix(list(full.values())))  # noqa: RUF071 (characters)
     begin = _word_start(next(iter(full.values()), ""), start)
     if begin > 0:
@@ -454,6 +462,99 @@ def distinct_middle(labels: Iterable[str], limit: int, mark: str = "…") -> dic
         groups.setdefault(text, []).append(label)
     apart = _apart_by_group(full, shown, groups, limit, mark)
     return _apart_at_both(full, apart, groups, limit, mark)
+
+
+_WORD_BREAKS = " _-/@.:·"
+"""What ends a word of a label (``Qwen2.5-14B-Instruct``: ``Qwen2``, ``5``, ``14B``, ``Instruct``)."""
+
+
+def _word_end(text: str, at: int) -> int:
+    """Where the word holding ``text[at - 1]`` ends (``at`` when it ends there)."""
+    while 0 < at < len(text) and text[at - 1] not in _WORD_BREAKS and text[at] not in _WORD_BREAKS:
+        at += 1
+    return at
+
+
+def _names(full: dict[str, str]) -> dict[str, str]:
+    """Each label without its org or folder (``Qwen2.5-14B-Instruct`` of
+    ``Qwen/Qwen2.5-14B-Instruct``), unless that makes two the same (then ``full``)."""
+    names = {label: text[text.rfind("/") + 1 :] for label, text in full.items()}
+    return names if len(set(names.values())) == len(names) else dict(full)
+
+
+def _differences_kept(
+    full: dict[str, str], shown: dict[str, str] | None, limit: int, mark: str = "…"
+) -> dict[str, str] | None:
+    """None when ``shown`` (labels cut in their middle, apart; None: some read alike) each still
+    shows the words that tell it from the label nearest it and no org or folder while cut; else
+    each label with those words whole, what is before
+    them first without the org or folder (``meta-llama/``), then what is after them cut at its
+    end: ``…Qwen2.5-14B…`` and ``…Qwen2.5-32B…`` at 14 cells, where ``Qwen2…uct`` and
+    ``Qwen/…uct`` read apart without telling which is which. None when the words do not fit
+    or the labels would not read apart (``shown`` is kept)."""
+    if len(full) < 2 or all(cell_width(text) <= limit for text in full.values()):
+        return None
+    names = _names(full)
+    spans: dict[str, tuple[int, int]] = {}
+    for label, name in names.items():
+        others = [n for other, n in names.items() if other != label]
+        start = max(len(os.path.commonprefix([name, n])) for n in others)  # noqa: RUF071
+        same_end = max(len(os.path.commonprefix([name[::-1], n[::-1]])) for n in others)  # noqa: RUF071
+        begin = _word_start(name, start) if start < len(name) else start
+        end = _word_end(name, len(name) - same_end)
+        if begin >= end:
+            return None  # told from one label by its start and from another by its end
+        spans[label] = (begin, end)
+    orgs_cut = shown is None or any(
+        len(names[label]) < len(text) and shown[label] != text for label, text in full.items()
+    )
+    if (
+        not orgs_cut
+        and shown is not None
+        and all(
+            # (a label unlike every other, its span its whole name, reads apart cut anywhere)
+            names[label][begin:end] in shown[label] or (begin, end) == (0, len(names[label]))
+            for label, (begin, end) in spans.items()
+        )
+    ):
+        return None
+    m = cell_width(mark)
+    kept = {}
+    for label, text in full.items():
+        name = names[label]
+        begin, end = spans[label]
+        lead = mark if len(name) < len(text) else ""
+        before, words, after = name[:begin], name[begin:end], name[end:]
+        choices = [lead + name]
+        room = limit - cell_width(lead + before + words) - m
+        if after and room >= 0:
+            choices.append(lead + before + words + head_cells(after, room) + mark)
+        room = limit - cell_width(lead + words) - m
+        if before and not after and room >= 4:  # (the words at the end: its start cut)
+            choices.append(lead + head_cells(before, room) + mark + words)
+        if before or lead:
+            choices.append(mark + words + after)
+            room = limit - cell_width(words) - 2 * m
+            if after and room >= 0:
+                choices.append(mark + words + (head_cells(after, room) if room >= 2 else "") + mark)
+            choices.append(mark + words)
+        else:
+            choices.append(words + mark if after else words)
+        fitting = [choice for choice in choices if cell_width(choice) <= limit]
+        if not fitting:
+            # Told from the others by most of its name (another family): those words cut in
+            # their middle, their end kept from a word's start (``…Meta-Llama…70B…``).
+            room = limit - cell_width(lead) - m - (m if after else 0)
+            starts = [i for i in range(1, len(words)) if words[i - 1] in _WORD_BREAKS]
+            ends = [i for i in starts if cell_width(words[i:]) <= max(room // 2, 1)]
+            last = [i for i in starts[-1:] if cell_width(words[i:]) <= room - 3]
+            cut = (ends or last or [len(words)])[0]
+            if room < 4 or cut >= len(words):
+                return None
+            head = head_cells(words, room - cell_width(words[cut:]))
+            fitting = [lead + head + mark + words[cut:] + (mark if after else "")]
+        kept[label] = text if cell_width(text) <= limit else fitting[0]
+    return kept if len(set(kept.values())) == len(kept) else None
 
 
 def _apart_at_both(

@@ -140,7 +140,8 @@ def test_distinct_middle_keeps_runs_apart_that_differ_inside_the_label() -> None
     assert "02-11" in shown[a] and "03-11" in shown[b]
     assert len(set(shown.values())) == 4
     assert all(len(text) <= 17 for text in shown.values())
-    assert shown[c] == "meta-lla…Instruct" and shown["short"] == "short"
+    # (its org left out before its name is cut)
+    assert shown[c] == "…Meta-Ll…Instruct" and shown["short"] == "short"
     # A difference far from the end: the shared start left out, from the differing word on.
     x, y = "prefix-" * 5 + "AAA" + "-suffix" * 5, "prefix-" * 5 + "BBB" + "-suffix" * 5
     both = distinct_middle([x, y], 12)
@@ -444,3 +445,50 @@ def test_distinct_middle_tells_apart_labels_that_differ_at_two_places() -> None:
     shown = distinct_middle(runs, 12)
     assert shown["openai/o1-mini · winrate"] == "…/o1-m…nrate"
     assert shown["openai/o3-mini-2025-01-31 · winrate_divided_by_optimal"] == "…/o3-m…timal"
+
+
+SIZE_PAIRS = [
+    ("Qwen/Qwen2.5-14B-Instruct", "Qwen/Qwen2.5-32B-Instruct"),
+    ("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"),
+    ("meta-llama/Meta-Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-70B-Instruct"),
+    tuple(f"Qwen/Qwen2.5-{size}-Instruct" for size in ("7B", "14B", "32B", "72B")),
+    (
+        "meta-llama/Meta-Llama-3.1-70B-Instruct",
+        "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B",
+        "Qwen/Qwen2.5-14B-Instruct",
+        "Qwen/Qwen2.5-32B-Instruct",
+    ),
+    ("org/model-step-1000-ckpt-final", "org/model-step-2000-ckpt-final"),
+]
+
+
+@pytest.mark.parametrize("labels", SIZE_PAIRS)
+def test_distinct_middle_keeps_the_size_that_tells_runs_apart_whole(
+    labels: tuple[str, ...],
+) -> None:
+    """Runs that differ inside their names (a model's size, a step) read apart but not which is
+    which when the cut went through the size: ``Qwen/Qwen2.5…4B-Instruct`` beside
+    ``…2B-Instruct`` for 14B and 32B at 24 cells (the header's run labels, the table's run
+    column), ``meta-llama/M…8B-Instruct`` beside ``…0B-Instruct``. The size is now whole, and
+    the org goes before anything else is cut."""
+    import re
+
+    from evaltui.data.sanitize import cell_width, distinct_middle
+
+    for width in range(8, 41):
+        shown = distinct_middle(labels, width)
+        assert len(set(shown.values())) == len(labels), (width, shown)
+        assert all(cell_width(text) <= width for text in shown.values()), (width, shown)
+        for label, text in shown.items():
+            size = re.search(r"\d+B(?![a-z])|(?<=step-)\d+", label.split("/")[-1])
+            assert size is not None
+            if width >= 16:  # (narrower, only what tells it from its nearest label)
+                assert re.search(rf"(?<![\w.]){size[0]}(?![\w])", text), (width, label, text)
+            if text != label:  # the org left out before anything else is cut
+                assert "/" not in text, (width, label, text)
+        names = {label: label.split("/")[-1] for label in labels}
+        if all(cell_width(name) + 1 <= width for name in names.values()):
+            assert shown == {
+                label: label if cell_width(label) <= width else "…" + name
+                for label, name in names.items()
+            }, (width, shown)

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from evaltui.app.choices import Options
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog, refill, show_more
@@ -878,7 +879,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pair-dialog", classes="dialog"):
             yield Label(self.label_text(), id="pair-prompt")
-            yield OptionList(*self.options(), id="pair-options")
+            yield Options(*self.options(), id="pair-options")
         yield KeysFooter()  # this picker's keys, not the table's behind it
 
     def label_text(self) -> Text:

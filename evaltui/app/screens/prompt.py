@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from evaltui.app.choices import Options
 from evaltui.app.display import MAX_SHOWN_CHARS, fraction, generation_text, score_mark
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
@@ -227,7 +228,7 @@ class PromptScreen(Screen[None]):
             yield Static("", id="prompt-text")
         yield Static("", id="prompt-more")
         yield Static("", id="prompt-answer")
-        yield OptionList(id="generations")
+        yield Options(id="generations")
         with GenerationBox(id="generation-box"):
             yield Static("", id="generation-text")
         yield OrderedInput(
@@ -474,8 +475,15 @@ class PromptScreen(Screen[None]):
             # The label gives way (down to 8 cells) before the line runs off: with a prompt
             # score beside the count, the id was cut at 80 columns and gone at 60 ("… prompt
             # score …", the score itself cut).
+            # Cut as the other runs loaded are, told apart from them: 'Qwen__Qwen…-Instruct'
+            # was the 14B run and the 32B alike.
+            loaded = self.evalapp.main.runs() if self.evalapp.result is not None else []
             for label in range(max(12, width - 60), 7, -1):
-                name = one_line_middle(self.run, label)
+                name = (
+                    distinct_middle(loaded, label)[self.run]
+                    if self.run in loaded
+                    else one_line_middle(self.run, label)
+                )
                 parts = [position, name, counts[self.run], *flipped, ident, *only]
                 title = " · ".join(p for p in parts if p)
                 if cell_width(title) <= width - 2 or cell_width(self.run) <= label:
@@ -484,7 +492,13 @@ class PromptScreen(Screen[None]):
             # Two lines, as in compare: the position and the id, then the run and its count.
             title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"
             label = max(8, width - 3 - cell_width(counts[self.run]))
-            title += f"{one_line_middle(self.run, label)} {counts[self.run]}"
+            loaded = self.evalapp.main.runs() if self.evalapp.result is not None else []
+            name = (
+                distinct_middle(loaded, label)[self.run]
+                if self.run in loaded
+                else one_line_middle(self.run, label)
+            )
+            title += f"{name} {counts[self.run]}"
         elif len(runs) > 1:
             # Two lines: after the counts of two long labels, the id was cut off at 80 columns.
             title = " · ".join(p for p in [position, ident, *only, *flipped] if p) + "\n"

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
+from evaltui.app.choices import Options
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.dialog import Dialog, refill, show_more
 from evaltui.data.query import Sort
@@ -54,7 +55,7 @@ class SortScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="sort-dialog", classes="dialog"):
             yield Label("Sort by (enter; the same column again flips ↑/↓)")
-            yield OptionList(*self.options(), id="sort-options")
+            yield Options(*self.options(), id="sort-options")
         yield KeysFooter()  # this menu's keys, not the table's behind it
 
     def options(self) -> list[Option]:
