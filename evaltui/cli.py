@@ -230,8 +230,10 @@ def add_load_args(parser: argparse.ArgumentParser, *, paths_required: bool = Tru
     parser.add_argument(
         "--label",
         type=name_value,
-        default=None,
-        help="run label for every file (default: from the format or folder)",
+        action="append",
+        default=[],
+        help="run label for every file (default: from the format or folder); given once per "
+        "PATH, each names its PATH's runs, in order: --label A runs/a --label B runs/b",
     )
     parser.add_argument(
         "--prompt-field",
@@ -331,8 +333,9 @@ def load_options(args: argparse.Namespace) -> Any:
             args.gen_field,
             args.answer_field,
             args.score_field,
-            args.label,
+            args.label[0] if len(args.label) == 1 else None,
             metric=args.metric,
+            labels=tuple(args.label) if len(args.label) > 1 else (),
         ),
         correct_threshold=Thresholds.parse(args.correct_threshold).with_directions(
             args.score_direction
@@ -348,6 +351,14 @@ def input_paths(args: argparse.Namespace, parser: argparse.ArgumentParser) -> li
     if "" in paths:
         # `evaltui summarize "$DIR"` with DIR unset read the working directory, whatever it held.
         parser.error("an empty PATH: give a folder or a file")
+    labels = getattr(args, "label", [])
+    if len(labels) > 1 and len(labels) != len(paths):
+        # `--label A runs/a --label B runs/b` labelled both runs B: the last --label won, and
+        # the two models were pooled as one run's samples.
+        parser.error(
+            f"--label given {len(labels)} times for {len(paths)} PATHs: give it once (every "
+            "file's run) or once per PATH (each PATH's runs, in the order the PATHs are given)"
+        )
     return paths
 
 

@@ -7,7 +7,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from stat import S_ISDIR, S_ISFIFO, S_ISSOCK
 from stat import S_ISREG as stat_is_file
@@ -81,6 +81,9 @@ class InputFile:
     """The folder of the PATH the file was found under, as read and as the user named it, when
     the two names differ (a PATH that is a link to a run's folder): see :func:`renamed_root`.
     Readers label runs by the name given (:attr:`ReadOptions.renamed`)."""
+    given: int = 0
+    """Which PATH (its place among those given) the file was found under: a ``--label`` given
+    once per PATH names its runs (:attr:`~evaltui.data.formats.base.ReadOptions.labels`)."""
 
 
 def natural_key(source: str) -> tuple[list[list[object]], str]:
@@ -221,7 +224,11 @@ def discover(
     # In the order the PATHs were given, each one's files in natural order: the runs are in
     # that order (compare's A and B: 'compare r_mae2 r_mae' compared r_mae with r_mae2).
     files = _once_each(
-        sorted(found.values(), key=lambda f: (given[f.path], natural_key(f.source))), problems
+        [
+            replace(f, given=given[f.path]) if given[f.path] else f
+            for f in sorted(found.values(), key=lambda f: (given[f.path], natural_key(f.source)))
+        ],
+        problems,
     )
     if unreadable is not None:
         unreadable.extend(problems)

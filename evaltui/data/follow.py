@@ -657,10 +657,16 @@ class Follower:
         for report in result.files:
             if report.path is None:
                 continue
-            # As listed (a run folder given as a link keeps the name given: InputFile.renamed)
+            # As listed (a run folder given as a link keeps the name given: InputFile.renamed;
+            # the PATH it was found under, whose --label names its runs: InputFile.given)
             found = listed.get(report.path)
-            renamed = found.renamed if found is not None else None
-            item = InputFile(report.path, report.source, 0, renamed=renamed)
+            item = InputFile(
+                report.path,
+                report.source,
+                0,
+                renamed=None if found is None else found.renamed,
+                given=0 if found is None else found.given,
+            )
             stamp = before.get(report.path)
             if report.skipped is not None:
                 self._track(_Tracked(item, None, stamp, empty_generations(), [], [], report))
@@ -1284,7 +1290,14 @@ class Follower:
 
     def _read_whole(self, item: InputFile, stamp: FileIdentity) -> _Tracked:
         """``item`` read whole (a new or rewritten file), not followed yet (:meth:`_keep`)."""
-        item = InputFile(item.path, item.source, stamp.size, named=item.named, renamed=item.renamed)
+        item = InputFile(
+            item.path,
+            item.source,
+            stamp.size,
+            named=item.named,
+            renamed=item.renamed,
+            given=item.given,
+        )
         detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:

@@ -526,7 +526,10 @@ def read_apart(
 
 def file_options(item: InputFile, options: ReadOptions) -> ReadOptions:
     """``options`` for reading ``item``: with the name the user gave its folder (a run folder
-    given as a link: :attr:`ReadOptions.renamed`), which its runs are labelled by."""
+    given as a link: :attr:`ReadOptions.renamed`), which its runs are labelled by, and the
+    ``--label`` given for its PATH (:attr:`ReadOptions.labels`)."""
+    if options.labels:
+        options = dataclasses.replace(options, label=options.labels[item.given], labels=())
     if item.renamed is None or options.renamed == item.renamed:
         return options
     return dataclasses.replace(options, renamed=item.renamed)
@@ -908,7 +911,7 @@ class _Load:
                 f"{self.spec.fingerprint}:{path}",
                 item.path,
                 reader.name,
-                self.options.read.cache_token(),
+                file_options(item, self.options.read).cache_token(),
                 identity,
                 companions,
             )
@@ -1232,25 +1235,29 @@ class _Load:
                 f"{'it does' if one else 'they do'} not match it (leave "
                 f"{'it' if one else 'them'} out to skip {'it' if one else 'them'})"
             )
-        if read.label is not None:
-            folders = {str(Path(s.input.source).parent) for s in self.states if s.frame.height}
+        labelled: dict[str, list[_FileState]] = {}
+        for s in self.states:
+            label = file_options(s.input, read).label
+            if label is not None and s.frame.height:
+                labelled.setdefault(label, []).append(s)
+        for label, states in labelled.items():
+            names = "every file's run" if read.label is not None else "its PATH's runs"
+            folders = {str(Path(s.input.source).parent) for s in states}
             if len(folders) > 1:
-                files = sum(1 for s in self.states if s.frame.height)
                 notes.append(
-                    f"--label {read.label!r} names every file's run: {files:,} files from "
+                    f"--label {label!r} names {names}: {len(states):,} files from "
                     f"{len(folders):,} folders are read under it, so models told apart by their "
                     "folder are pooled (leave --label out to keep them apart)"
                 )
-            else:
-                runs = self.runs_without_label()
-                if runs > 1:
-                    files = sum(1 for s in self.states if s.frame.height)
-                    notes.append(
-                        f"--label {read.label!r} names every file's run: {files:,} files that are "
-                        f"{runs:,} runs without it are read under it, "
-                        "so their samples are pooled per prompt (leave --label out to keep them "
-                        "apart)"
-                    )
+                continue
+            runs = self.runs_without_label(states)
+            if runs > 1:
+                notes.append(
+                    f"--label {label!r} names {names}: {len(states):,} files that are "
+                    f"{runs:,} runs without it are read under it, "
+                    "so their samples are pooled per prompt (leave --label out to keep them "
+                    "apart)"
+                )
         if read.metric is not None and not any(
             s.reader.name in ("lm_eval", "lm_eval_write_out", "lighteval")
             or (isinstance(s.reader, PlainReader) and (s.frame["metric"] == read.metric).any())
@@ -1279,16 +1286,14 @@ class _Load:
             )
         return notes
 
-    def runs_without_label(self) -> int:
-        """How many runs the files read would be without ``--label``: files of one folder named
+    def runs_without_label(self, states: Sequence[_FileState]) -> int:
+        """How many runs ``states``' files would be without ``--label``: files of one folder named
         after their models that evaluated common prompts are a run each, and so are separate
         runs of one model that share a task (two lm-eval runs of a task group in one folder:
         :func:`evaltui.data.runs.run_labels`)."""
-        unlabelled = dataclasses.replace(self.options.read, label=None)
+        unlabelled = dataclasses.replace(self.options.read, label=None, labels=())
         files: list[tuple[RunIdentity | None, str, pl.Series | None]] = []
-        for state in self.states:
-            if not state.frame.height:
-                continue
+        for state in states:
             identity = run_identity(state.input, state.reader, unlabelled)
             files.append((identity, state.input.source, file_prompts(state.frame, identity)))
         labels = run_labels(files)

@@ -59,6 +59,10 @@ class ReadOptions:
     """A folder above the file read, and the name the user gave it (a run folder given as a
     link: :attr:`evaltui.data.discover.InputFile.renamed`): runs named by folders take that
     name (:func:`named`). In the rows' cache key apart (the file's path and source are)."""
+    labels: tuple[str, ...] = ()
+    """``--label`` given once per PATH: the i-th names the runs of the files found under the
+    i-th PATH (:attr:`~evaltui.data.discover.InputFile.given`); a file is read with its own as
+    :attr:`label` (:func:`~evaltui.data.loader.file_options`). Empty: :attr:`label` for all."""
 
     def field_flags(self) -> dict[str, str]:
         """The field flags the user gave, by flag (``{"--score-field": "acc"}``)."""
@@ -77,9 +81,8 @@ class ReadOptions:
     def cache_token(self) -> str:
         """A stable string that changes whenever these options could change what a reader emits."""
         fields = (self.prompt_field, self.gen_field, self.answer_field, self.score_field)
-        return repr(
-            (*fields, self.label) if self.metric is None else (*fields, self.label, self.metric)
-        )
+        token = (*fields, self.label) if self.metric is None else (*fields, self.label, self.metric)
+        return repr((*token, self.labels) if self.labels else token)
 
 
 @dataclass(slots=True)
