@@ -24,6 +24,9 @@ polars' own pool:
   moments of the machine. Reported: each process's ratio of its medians, their median, and the
   ratio of the processes' medians; by which thread count a process started with (an order
   effect would show there).
+  Also reported: count2's threads' time runnable but waiting for a core (the run queue). On a
+  loaded machine the kernel may queue both counting threads on one core for whole passes after
+  1-thread passes (a hashlib loop does the same): ``--pin`` keeps each on a core of its own.
 
 Per run the configurations alternate (hf1, hf2, count1, count2, calls, then again), so all see
 the same machine load. In each process, ``--warmup`` untimed passes over the whole corpus come
@@ -235,14 +238,35 @@ def facts(fast: Any) -> dict[str, Any]:
     }
 
 
-def timed(walls: list[float], cpus: list[float], load: float) -> dict[str, Any]:
+def timed(
+    walls: list[float], cpus: list[float], load: float, waits: list[float] | None = None
+) -> dict[str, Any]:
     return {
         "wall": statistics.median(walls),
         "cpu": statistics.median(cpus),
         "load": load,
         "walls": walls,
         "cpus": cpus,
+        **({"runq": statistics.median(waits), "runqs": waits} if waits else {}),
     }
+
+
+def runnable_waited() -> float:
+    """Seconds this process's threads have spent runnable but not running (the run queue:
+    another process on the core), summed over its threads, from ``/proc/self/task/*/schedstat``
+    (0 where that is missing)."""
+    total = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/schedstat") as handle:
+                total += int(handle.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
 
 
 def alternate(
@@ -270,9 +294,12 @@ def alternate(
         for threads in order:
             fast.set_threads(threads)
             run()
+    if os.environ.get(PIN_ENV):
+        pin_counting_threads()
     load = os.getloadavg()[0]
     walls: dict[int, list[float]] = {1: [], 2: []}
     cpus: dict[int, list[float]] = {1: [], 2: []}
+    waits: dict[int, list[float]] = {1: [], 2: []}
     counts: dict[int, Any] = {}
     for _ in range(passes):
         for threads in order:
@@ -281,14 +308,40 @@ def alternate(
                 fast.reset()
                 run()
             fast.reset()  # a fresh load: no chunk counted yet
+            waited = runnable_waited()
             start, cpu_start = time.perf_counter(), time.process_time()
             counts[threads] = run()
             walls[threads].append(time.perf_counter() - start)
             cpus[threads].append(time.process_time() - cpu_start)
+            waits[threads].append(runnable_waited() - waited)
     for threads in (1, 2):
         np.save(alternate_out(out, threads), counts[threads])
         fast.set_threads(threads)
-        print(json.dumps({**facts(fast), **timed(walls[threads], cpus[threads], load)}))
+        timing = timed(walls[threads], cpus[threads], load, waits[threads])
+        print(json.dumps({**facts(fast), **timing, "pinned": bool(os.environ.get(PIN_ENV))}))
+
+
+#: set in a count12 child by --pin (see pin_counting_threads)
+PIN_ENV = "EVALTUI_BENCH_PIN"
+
+
+def pin_counting_threads() -> None:
+    """Each of the counter's pool threads (``evaltui-count_N``) kept to a core of its own, the
+    calling thread (the 1-thread passes) left free: the 2-thread passes read the count path,
+    not where the kernel placed the threads. On this loaded machine the kernel sometimes left
+    both pool threads runnable on one core for whole passes after 1-thread passes, and a
+    hashlib loop on two threads did the same (benchmarks/RESULTS.md, perf11l)."""
+    import threading
+
+    cores = sorted(os.sched_getaffinity(0))
+    pool = sorted(
+        (t for t in threading.enumerate() if t.name.startswith("evaltui-count")),
+        key=lambda t: t.name,
+    )
+    assert pool, "no counting threads to pin (the 2-thread pool starts in the warm-up)"
+    for at, thread in enumerate(pool):
+        assert thread.native_id is not None
+        os.sched_setaffinity(thread.native_id, {cores[at % len(cores)]})
 
 
 def alternate_out(out: Path, threads: int) -> Path:
@@ -304,10 +357,14 @@ def spawn(
     passes: int,
     first: int = 1,
     settle: int = 0,
+    pin: bool = False,
 ) -> list[dict[str, Any]]:
     """The child's results: one per thread count it timed (two for ``count12``)."""
     threads = str(CONFIGS[config][0])
     env = dict(os.environ)
+    env.pop(PIN_ENV, None)
+    if pin:
+        env[PIN_ENV] = "1"
     env.update(
         POLARS_MAX_THREADS=threads,
         RAYON_NUM_THREADS=threads,
@@ -408,6 +465,12 @@ def main() -> None:
         help="with --alternate: untimed passes on a thread count before each of its timed passes "
         "(a pass right after one on the other thread count is slower, 0: none)",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="with --alternate: each counting pool thread on a core of its own after the warm-up "
+        "(the kernel may otherwise queue both on one core of a loaded machine; RESULTS.md, perf11l)",
+    )
     args = parser.parse_args()
     reference_only = "hf2" not in args.configs.split(",")
     configs = [c for c in args.configs.split(",") if c]
@@ -419,6 +482,8 @@ def main() -> None:
         configs.insert(at, "count12")
     elif "count12" in configs:
         raise SystemExit("count12 is what --alternate runs (with count1,count2 in --configs)")
+    if args.pin and not args.alternate:
+        raise SystemExit("--pin is for --alternate (the count12 processes)")
     if "hf2" not in configs:
         configs.insert(0, "hf2")  # the counts every configuration is compared with
     corpora = {"traces": traces(args.data, args.max_mb), "multilingual": multilingual(args.mix_mb)}
@@ -454,6 +519,7 @@ def main() -> None:
                             passes,
                             first,
                             args.settle,
+                            args.pin,
                         )
                         for shown_as, result, threads in (("count1", one, 1), ("count2", two, 2)):
                             results[shown_as].append(result)
@@ -528,12 +594,17 @@ def report_alternating(
         "2-thread CPU / 1-thread CPU " + ", ".join(f"{c:.3f}" for c in cpu)
     )
     busy = statistics.median(b["cpu"] / b["wall"] for b in twos)
+    waited = statistics.median(b.get("runq", 0.0) / b["wall"] for b in twos)
+    print(
+        f"{name}: count2's threads waited in the run queue (runnable, another process on the "
+        f"core) {waited:.2f} s per wall second (median of the processes' median passes)"
+    )
     if busy < 1.5:
         print(
-            f"{name}: WARNING count2 used {busy:.2f} CPU per wall second: a busy machine, or "
-            "the 2-thread passes run one thread at a time seen on the traces in processes that "
-            "also counted on one thread (cause not found, benchmarks/RESULTS.md, perf11k); do "
-            "not read this ratio"
+            f"{name}: WARNING count2 used {busy:.2f} CPU per wall second: the machine did not "
+            "give the process two cores (on this machine: both counting threads runnable on "
+            "one core while another session's process held the other, see the run-queue wait "
+            "above and benchmarks/RESULTS.md, perf11l); do not read this ratio"
         )
     for first in (1, 2):
         picked = [r for r, f in zip(ratios, firsts, strict=True) if f == first]
