@@ -402,7 +402,9 @@ async def test_exporting_from_compare_counts_prompts_as_the_screen_does(
         shown = " ".join(line.strip(" █") for line in screen_text(app).splitlines())
         # The whole title is on screen, to B's name (cut in the middle) and the bracket.
         assert "1 prompt × 2 runs" in shown and title.split()[-1] in shown
-        assert "70B-Instruct vs" in title and title.endswith("8B-Instruct)")
+        # Each run by the size that tells them apart (the labels' shared "-Instruct" may be cut).
+        a, b = title.rsplit(", ", 1)[1].split(" vs ")
+        assert "Llama-3.1-70B" in a and "Llama-3.1-8B" in b and title.endswith(")")
         # With the title on two lines the dialog is taller than 80% of 24 lines: the buttons'
         # lower edge was cut off.
         dialog = app.screen.query_one("#export-dialog")
@@ -566,7 +568,7 @@ async def test_summary_defines_its_metrics_and_bins_at_k_over_n(
         assert isinstance(app.screen, SummaryScreen)
         shown = screen_text(app)
         header = next(line for line in shown.splitlines() if line.startswith(" metric"))
-        assert "70B-Instruct" in header and "8B-Instruct" in header
+        assert "Llama-3.1-70B" in header and "Llama-3.1-8B" in header
         # A: (0+1+…+8+0)/80 = 36/80 = 0.450; B: 42/80 = 0.525. One format: three decimals.
         avg = next(line for line in shown.splitlines() if line.startswith(" avg@8"))
         assert re.search(r"0\.450 \[\d\.\d{3}, \d\.\d{3}\]\s+0\.525 \[\d\.\d{3}, \d\.\d{3}\]", avg)
