@@ -24,12 +24,12 @@ from typing import Any, ClassVar
 from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
+    at_rows,
     folder_label,
     found_in,
     frame_from_rows,
     named,
 )
-from evaltui.data.formats.lighteval import _at_rows
 from evaltui.data.formats.plain import (
     HEAD_RECORDS,
     PROMPT_FIELDS,
@@ -101,7 +101,7 @@ class PlainParquetReader(PlainReader):
             return ReadResult(frame_from_rows({}), [error])
         errors: list[LoadError] = []
         result = self.read_parsed(path, source, options, _rows(table), errors, [])
-        return ReadResult(result.frame, _at_rows(errors), result.notes)
+        return ReadResult(result.frame, at_rows(errors), result.notes)
 
     def records_form(self, path: Path) -> str | None:
         return (
