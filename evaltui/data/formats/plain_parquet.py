@@ -17,7 +17,7 @@ line, which evaltui reads back as plain JSON lines.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -108,18 +108,6 @@ class PlainParquetReader(PlainReader):
             "each parquet row re-encoded as a JSON line, which evaltui reads back as plain JSON"
             " lines"
         )
-
-    def read_records(
-        self,
-        path: Path,
-        source: str,
-        options: ReadOptions,
-        lines: Sequence[int] | None,
-        task: str | None = None,
-        runs: Sequence[str] = (),
-    ) -> ReadResult:
-        """Exported records are JSON lines (see :meth:`records`): read as plain JSONL."""
-        return PlainReader.read(self, path, source, options)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         import polars as pl
