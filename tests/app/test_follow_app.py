@@ -165,6 +165,22 @@ def appender(
     return threading.Thread(target=write), writing
 
 
+def time_polls(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """When each :meth:`Follower.poll` from now on begins (``time.monotonic()``), in order; the
+    polls go on as before, every keyword passed on (``catch_up`` after F, ``last``)."""
+    from evaltui.data.follow import Follower
+
+    polls: list[float] = []
+    poll = Follower.poll
+
+    def timed_poll(follower: Follower, **kwargs: object) -> object:
+        polls.append(time.monotonic())
+        return poll(follower, **kwargs)
+
+    monkeypatch.setattr(Follower, "poll", timed_poll)
+    return polls
+
+
 async def test_follow_appends_new_files_and_the_toggle(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
@@ -452,14 +468,6 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
     stats, the view and the table whatever its size), and the last of them is shown."""
 
     from evaltui.app.app import FOLLOW_MIN_INTERVAL
-    from evaltui.data.follow import Follower
-
-    polls: list[float] = []
-    poll = Follower.poll
-
-    def timed_poll(follower: Follower, **kwargs: object) -> object:
-        polls.append(time.monotonic())
-        return poll(follower, **kwargs)
 
     data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
@@ -469,7 +477,7 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
         await until_following(pilot, app)
-        monkeypatch.setattr(Follower, "poll", timed_poll)
+        polls = time_polls(monkeypatch)
         started = time.monotonic()
         thread.start()
         shown = [app.rows]
@@ -494,18 +502,9 @@ async def test_polling_without_file_system_events_polls_once_an_interval(
     polls FOLLOW_MIN_INTERVAL after the last poll began, not a second later as well: updates
     came 2 s apart, and a line written just after a poll took ~2 s to be shown (the target
     is 1 s). Never sooner than the interval either; every line is shown."""
-    from evaltui.data.follow import Follower
-
     interval = 0.25
     monkeypatch.setenv("EVALTUI_FOLLOW_POLLING", "1")
     monkeypatch.setattr("evaltui.app.app.FOLLOW_MIN_INTERVAL", interval)
-    polls: list[float] = []
-    poll = Follower.poll
-
-    def timed_poll(follower: Follower, **kwargs: object) -> object:
-        polls.append(time.monotonic())
-        return poll(follower, **kwargs)
-
     data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
@@ -513,7 +512,7 @@ async def test_polling_without_file_system_events_polls_once_an_interval(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: counts(app) == {"Problem 1": 1})
         await until_following(pilot, app)
-        monkeypatch.setattr(Follower, "poll", timed_poll)
+        polls = time_polls(monkeypatch)
         thread.start()
         while writing.is_set():
             await pilot.pause(0.05)

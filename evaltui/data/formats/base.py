@@ -367,6 +367,20 @@ def json_error(message: str, column: int) -> str:
     )
 
 
+def at_rows(errors: Sequence[LoadError]) -> list[LoadError]:
+    """A table's errors told by their row, at no line: a parquet file or a wandb table has no
+    lines, and a row's 1-based number (what the loop numbers it by, and its rows keep for the
+    records export) was shown as one (``x.parquet:3``). The row is counted from 0, as a user finds
+    it (``pl.read_parquet(p)[2]``, ``df.iloc[2]``, a datasets split's ``ds[2]``) and as a ≤0.10
+    lighteval doc's id (``task:2``) counts it."""
+    return [
+        error
+        if error.line is None
+        else LoadError(error.source, None, f"row {error.line - 1} (counted from 0): {error.reason}")
+        for error in errors
+    ]
+
+
 def parse_json(text: str) -> Any:
     """``json.loads`` whose non-syntax failures are :class:`EntryError` with a clear reason.
 

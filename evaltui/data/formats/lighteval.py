@@ -57,6 +57,7 @@ from evaltui.data.formats.base import (
     ReadResult,
     Rows,
     RunIdentity,
+    at_rows,
     chat_text,
     frame_from_rows,
     named,
@@ -583,20 +584,6 @@ def _old_logprobs(predictions: Any) -> list[Any] | None:
     return None
 
 
-def _at_rows(errors: Sequence[LoadError]) -> list[LoadError]:
-    """A parquet's errors told by their row, at no line: a parquet file has no lines, and a
-    row's 1-based number (what the loop numbers it by, and its rows keep for the records
-    export) was shown as one (``x.parquet:3``). The row is counted from 0, as a user finds it
-    (``pl.read_parquet(p)[2]``, ``df.iloc[2]``, a datasets split's ``ds[2]``) and as a ≤0.10
-    doc's id (``task:2``) counts it."""
-    return [
-        error
-        if error.line is None
-        else LoadError(error.source, None, f"row {error.line - 1} (counted from 0): {error.reason}")
-        for error in errors
-    ]
-
-
 class LightevalReader(Reader):
     name = "lighteval"
     own_answers = True
@@ -983,7 +970,7 @@ class LightevalReader(Reader):
                 " samples): kept as prompt_score; the samples are unscored"
             )
         if path.suffix.lower() != ".jsonl":
-            errors = _at_rows(errors)
+            errors = at_rows(errors)
         return ReadResult(rows.frame(), errors, notes)
 
     def records_form(self, path: Path) -> str | None:

@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -928,6 +928,20 @@ class PlainReader(Reader):
         notes: list[str] = []
         parsed = iter_json_lines(path, source, options.window, errors, notes)
         return self.read_parsed(path, source, options, parsed, errors, notes)
+
+    def read_records(
+        self,
+        path: Path,
+        source: str,
+        options: ReadOptions,
+        lines: Sequence[int] | None,
+        task: str | None = None,
+        runs: Sequence[str] = (),
+    ) -> ReadResult:
+        """Exported records are JSON lines, whatever plain form they came from (a file's own
+        lines; a document's records and a table's rows re-encoded, see :meth:`records`): read
+        back as plain JSONL, not by a subclass's :meth:`read`."""
+        return PlainReader.read(self, path, source, options)
 
     def read_parsed(
         self,

@@ -495,18 +495,6 @@ class PlainDocumentReader(PlainReader):
             " plain JSON lines"
         )
 
-    def read_records(
-        self,
-        path: Path,
-        source: str,
-        options: ReadOptions,
-        lines: Sequence[int] | None,
-        task: str | None = None,
-        runs: Sequence[str] = (),
-    ) -> ReadResult:
-        """Exported records are JSON lines (see :meth:`records`): read as plain JSONL."""
-        return PlainReader.read(self, path, source, options)
-
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         """Each record at its byte offset, on one line: the line breaks inside a pretty-printed
         record and their indentation are taken out (a space left between two values), every

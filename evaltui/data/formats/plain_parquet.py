@@ -17,19 +17,19 @@ line, which evaltui reads back as plain JSON lines.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
+    at_rows,
     folder_label,
     found_in,
     frame_from_rows,
     named,
 )
-from evaltui.data.formats.lighteval import _at_rows
 from evaltui.data.formats.plain import (
     HEAD_RECORDS,
     PROMPT_FIELDS,
@@ -101,25 +101,13 @@ class PlainParquetReader(PlainReader):
             return ReadResult(frame_from_rows({}), [error])
         errors: list[LoadError] = []
         result = self.read_parsed(path, source, options, _rows(table), errors, [])
-        return ReadResult(result.frame, _at_rows(errors), result.notes)
+        return ReadResult(result.frame, at_rows(errors), result.notes)
 
     def records_form(self, path: Path) -> str | None:
         return (
             "each parquet row re-encoded as a JSON line, which evaltui reads back as plain JSON"
             " lines"
         )
-
-    def read_records(
-        self,
-        path: Path,
-        source: str,
-        options: ReadOptions,
-        lines: Sequence[int] | None,
-        task: str | None = None,
-        runs: Sequence[str] = (),
-    ) -> ReadResult:
-        """Exported records are JSON lines (see :meth:`records`): read as plain JSONL."""
-        return PlainReader.read(self, path, source, options)
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         import polars as pl

@@ -30,6 +30,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     RunIdentity,
+    at_rows,
     folder_label,
     found_in,
     frame_from_rows,
@@ -37,7 +38,6 @@ from evaltui.data.formats.base import (
     named,
     parse_json,
 )
-from evaltui.data.formats.lighteval import _at_rows
 from evaltui.data.formats.plain import record_score, run_name
 from evaltui.data.formats.plain_document import _after, _at, _Broken, _head_list, _key, _skip
 from evaltui.data.formats.plain_document import value_end as _value_end
@@ -136,7 +136,7 @@ class PlainWandbTableReader(PlainParquetReader):
         errors: list[LoadError] = []
         rows = _rows(columns, data, source, errors)
         result = self.read_parsed(path, source, options, rows, errors, [])
-        return ReadResult(result.frame, _at_rows(errors), result.notes)
+        return ReadResult(result.frame, at_rows(errors), result.notes)
 
     def records_form(self, path: Path) -> str | None:
         return (
@@ -189,7 +189,7 @@ def _rows(
     columns: list[str], data: list[Any], source: str, errors: list[LoadError]
 ) -> Iterator[tuple[int, None, Any]]:
     """``(row number from 1, no byte offset, the row as a dict of its columns)``; a row that is
-    not a list of one cell per column is that row's error (told by its row: :func:`_at_rows`)."""
+    not a list of one cell per column is that row's error (told by its row: :func:`at_rows`)."""
     for index, row in enumerate(data, start=1):
         if not isinstance(row, list) or len(row) != len(columns):
             what = (
