@@ -469,8 +469,8 @@ def test_summarize_follow_stopped_again_during_its_last_look(
 
     real_poll = Follower.poll
 
-    def poll(self: Follower, *, last: bool = False) -> Any:
-        update = real_poll(self, last=last)
+    def poll(self: Follower, *, last: bool = False, **kwargs: Any) -> Any:
+        update = real_poll(self, last=last, **kwargs)  # every keyword on (catch_up=…)
         if last and during == "look":
             os.kill(os.getpid(), signal.SIGINT)  # the second, at the end of the last look
         return update
