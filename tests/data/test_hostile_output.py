@@ -384,3 +384,38 @@ def test_a_metrics_name_in_the_score_words_keeps_its_newline_visible() -> None:
     assert kind.describe().startswith("f1␊x␉y: continuous")
     assert kind.short() == "f1␊x␉y continuous ↑"
     assert means_word({"r": kind}, {"r": 1.0}) == "mean f1␊x␉y"
+
+
+def test_an_inspect_chunked_sample_whose_id_holds_a_newline_is_read_and_named_inert(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chunked sample's folder is named by its id (``samples/<id>_epoch_<n>/``); an id with a
+    newline was no sample folder, so each of its chunks was read as a sample ('samples/a
+    b_epoch_1/attachments/0.json: sample without an id', 27 bad lines for one sample). Now it
+    reads as its log written whole, and a chunk it lacks is its error, the id shown inert."""
+    import zipfile
+
+    from tests.data.test_formats_inspect_chunked import _log, write_chunked_eval
+
+    data = _log()
+    sample_id = f"id{OSC0}[b]x\nF\u202e"
+    data["samples"][0]["id"] = sample_id
+    path = write_chunked_eval(tmp_path / "logs" / "2026-11-23T19-59-31_toy_AAA.eval", data)
+    common = ["--model", str(word_tokenizer), "--no-cache"]
+    code, _, err = run(
+        capsys, "summarize", str(path.parent), "-o", str(tmp_path / "s.json"), *common
+    )
+    assert code == 0 and "bad lines    0" in err and "generations  6" in err, err
+    damaged = tmp_path / "damaged" / path.name
+    damaged.parent.mkdir()
+    prefix = f"samples/{sample_id}_epoch_1/messages/"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith(prefix):
+                target.writestr(info, source.read(info))
+    code, _, err = run(
+        capsys, "summarize", str(damaged.parent), "-o", str(tmp_path / "d.json"), *common
+    )
+    assert code == 0 and "bad lines    1" in err, err
+    shown = "samples/id␛]0;pwned␇[b]x␊F\ufffd_epoch_1"
+    assert f"{shown}/sample.json: message 1 is in none of the sample's {shown}/messages/" in err
