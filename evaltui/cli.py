@@ -797,14 +797,14 @@ def summary_notes(result: Any, *, listed_in: str | os.PathLike[str] | None = Non
     """The load's notes, one line each (the first five), and what its prompts with several
     references are: :func:`problem_lines`' last lines, and ``summarize --follow``'s of its
     first load."""
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.sanitize import name_line
 
     lines: list[str] = []
     # A note about each of many files (100 verl step files "scored by 'acc'") is said once,
-    # naming how many files and the first few.
+    # naming how many files and the first few; the names' newlines shown (␊), as the app's.
     notes = result.note_groups()
     for group in notes[:5]:
-        lines.append(f"note         {one_line(group.text, 300, stderr_mark())}")
+        lines.append(f"note         {name_line(group.text, 300, stderr_mark())}")
     if len(notes) > 5:
         lines.append(more_words(len(notes) - 5, "note", listed_in))
     conflict = conflict_note(result.stats)

@@ -33,7 +33,7 @@ from evaltui.cli import (
 from evaltui.data.export import all_or_none, is_stdout, write_combined_json, write_problems
 from evaltui.data.follow import Follower
 from evaltui.data.loader import LoadFailure, LoadResult
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import name_line
 from evaltui.data.wording import plural
 
 #: New bad lines and skipped files listed per write (the rest counted).
@@ -129,7 +129,7 @@ def follow_summarize(
                 for note in update.notes:
                     if not args.quiet:
                         print(
-                            f"note: {one_line(note, mark=stderr_mark())}",
+                            f"note: {name_line(note, 200, stderr_mark())}",
                             file=sys.stderr,
                             flush=True,
                         )

@@ -292,10 +292,18 @@ class ScoreKind:
         made one safe line."""
         return means_word({self.run: self}, {self.run: 0.0}) if not self.rate else "accuracy"
 
+    def metric_name(self) -> str:
+        """The metric's name as the score's words say it: a column's, a scorer's or a reward
+        function's name from the input, its newlines and tabs shown (``f1␊x``) as a run
+        label's are; folded to a space, ``f1\nx`` read as a metric ``f1 x``."""
+        from evaltui.data.sanitize import name_line
+
+        return name_line(self.metric or "")
+
     def short(self) -> str:
         """A table cell: ``accuracy 0/1``, ``f1 0–1 score`` (a 0–1 measure, no accuracy), ``mae
         continuous ↓`` (↑ higher is better, ? unknown)."""
-        prefix = f"{self.metric} " if self.metric else ""
+        prefix = f"{self.metric_name()} " if self.metric else ""
         if self.kind == "unscored":
             return prefix + "unscored"
         if self.accuracy and not self.rate:
@@ -331,8 +339,9 @@ class ScoreKind:
 
     def describe(self) -> str:
         """A few words for headers and tables, e.g. ``mae: continuous 103.4–259.6 and 17
-        non-finite, lower is better``. The metric name comes from input files: sanitize it."""
-        prefix = f"{self.metric}: " if self.metric else ""
+        non-finite, lower is better``. The metric name comes from input files (its newlines
+        shown, :meth:`metric_name`): the caller sanitizes the line for display."""
+        prefix = f"{self.metric_name()}: " if self.metric else ""
         if self.kind == "unscored":
             return prefix + "unscored"
         if self.kind == "binary":
@@ -838,13 +847,13 @@ def means_word(kinds: Mapping[str, ScoreKind], means: Mapping[str, float]) -> st
     """What the continuous runs' means (:func:`run_means`) are called: ``mean mae`` when they
     are all of one named metric (its name made one safe line: it comes from the input), else
     ``mean score``."""
-    from evaltui.data.sanitize import one_line
+    from evaltui.data.sanitize import name_line
 
     names = {kinds[run].metric for run in means}
     name = names.pop() if len(names) == 1 else None
     if not name or ", " in name:
         return "mean score"
-    return f"mean {one_line(name, 24)}"
+    return f"mean {name_line(name, 24)}"
 
 
 def rates_word(kinds: Mapping[str, ScoreKind], runs: Iterable[str]) -> str:

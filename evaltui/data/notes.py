@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import name_line
 from evaltui.data.wording import plural
 
 #: Files named in a folded note; the rest are counted ("and 97 more").
@@ -102,20 +102,21 @@ def fold_notes(notes: Sequence[str], sources: Iterable[str]) -> list[NoteGroup]:
 
 
 def note_lines(groups: Sequence[NoteGroup], *, listed: int, limit: int) -> list[str]:
-    """``groups`` for a screen that has room, each line safe to show (:func:`one_line` of at
-    most ``limit`` cells): each group's text, then under it (indented) the files it is about —
+    """``groups`` for a screen that has room, each line safe to show (:func:`name_line` of at
+    most ``limit`` cells: a note names files, folders and columns, whose newlines show as ␊,
+    never folded to a space): each group's text, then under it (indented) the files it is about —
     each file's own note when their numbers differ — at most ``listed`` in all, the rest
     counted."""
     lines: list[str] = []
     left = listed
     for group in groups:
-        lines.append(one_line(group.text, limit))
+        lines.append(name_line(group.text, limit))
         if len(group.sources) < 2:
             continue
         items = group.sources if group.same_text else group.notes
         shown = items[: max(0, left)]
         left -= len(shown)
-        lines.extend(f"  {one_line(item, limit - 2)}" for item in shown)
+        lines.extend(f"  {name_line(item, limit - 2)}" for item in shown)
         if len(items) > len(shown):
             lines.append(f"  … and {len(items) - len(shown):,} more")
     return lines

@@ -392,11 +392,19 @@ _NAME_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20)}
 """Newline, tab and the other C0 controls as their pictures, before whitespace is folded."""
 
 
-def name_line(text: str) -> str:
+def name_line(text: str, limit: int | None = None, mark: str = "…") -> str:
     """A run label or file name whole on one line, as :func:`one_line` shows text but with its
     newlines and tabs visible (``short␊line``): in a name they are part of it, and folded to a
-    space a folder 'short\nline' read as a folder 'short line'."""
-    return one_line(text.translate(_NAME_CONTROLS), max(len(text), 1) * 2)
+    space a folder 'short\nline' read as a folder 'short line'.
+
+    With ``limit``, cut at its end to that many cells (``mark`` marks the cut), as
+    :func:`one_line` cuts: for a name in a list (a table's columns in a reason) and for a line
+    of evaltui's own words naming names (a note, a score's description), whose newlines, tabs
+    and carriage returns can only be the names' own."""
+    if limit is None:
+        return one_line(text.translate(_NAME_CONTROLS), max(len(text), 1) * 2)
+    # Only the head is translated (one_line folds no more): a name is short, a note may not be.
+    return one_line(text[: limit * 4 + 1].translate(_NAME_CONTROLS), limit, mark)
 
 
 def one_line_middle(text: str | None, limit: int = 40, mark: str = "…") -> str:

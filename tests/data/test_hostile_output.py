@@ -311,3 +311,111 @@ def test_runs_listed_in_an_error_read_as_their_labels(
     assert "'run\\x80'" in err and "'it's'" in err, err
     code, _, err = run(capsys, "compare", str(tmp_path / "evals"), "--runs", "x", "y", *common)
     assert code == 2 and "'run\\x80'" in err, err
+
+
+def test_names_from_rollout_dumps_and_wandb_tables_keep_their_newlines_visible(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The new readers' names (a NeMo-RL experiment's folder, a wandb run's folder, a TRL
+    reward function's column, a wandb table's columns) reach notes, the score line, the mean's
+    words and a skipped file's reason. Those lines folded a name's newline, tab and carriage
+    return to a space: a folder 'exp\\nF\\rG' read as a folder 'exp F G' in every note (the
+    bad lines beside them said 'exp␊F␍G'), a reward function 'ok\\nd' as 'ok d'. Now each
+    shows as the name it is, nothing raw and no markup read, in summarize and compare alike."""
+    from evaltui.data.loader import LoadOptions, load
+    from evaltui.data.notes import note_lines
+    from tests.data.test_rollout_writers import trl_rows, write_nemo_rl_validation
+
+    folder = f"exp{OSC0}\x9b[b]x\nF\rG\u202e"
+    shown_folder = "exp␛]0;pwned␇\ufffd[b]x␊F␍G\ufffd"
+    reward = f"ok{CLEAR}[bold]c\nd\te"
+    shown_reward = "ok␛[2J[bold]c␊d␉e"
+    root = tmp_path / "evals"
+    write_nemo_rl_validation(root / "nemo" / folder, 10, [("\\boxed{0}", 1.0), ("5", 0.0)])
+    table = root / "wandb" / f"run-{folder}" / "files" / "media" / "table"
+    table.mkdir(parents=True)
+    for step in (10, 20):
+        rows = [
+            {"step": r["step"], "prompt": r["prompt"], "completion": r["completion"],
+             reward: r["Skywork-Reward-V2-Qwen3-0.6B"], "advantage": r["advantage"]}
+            for r in trl_rows(step)
+        ]  # fmt: skip
+        (table / f"completions_{step}_{step:020x}.table.json").write_text(
+            json.dumps({"columns": list(rows[0]), "data": [list(r.values()) for r in rows]}),
+            encoding="utf-8",
+        )
+    (table / f"generated_samples_30_{1:020x}.table.json").write_text(
+        json.dumps({"columns": ["global_step", f"text{reward}"], "data": [[1, "a"]]}),
+        encoding="utf-8",
+    )
+    common = ["--model", str(word_tokenizer), "--no-cache"]
+    code, _, err = run(
+        capsys, "summarize", str(root / "nemo"), "-o", str(tmp_path / "n.json"), *common
+    )
+    notes = [line for line in err.splitlines() if line.startswith("note ")]
+    assert code == 0 and notes and all(f"note         {shown_folder}/" in n for n in notes), notes
+    code, _, err = run(capsys, "summarize", str(root), "-o", str(tmp_path / "s.json"), *common)
+    assert code == 0
+    score = [line for line in err.splitlines() if "continuous" in line]
+    assert score and all(f": {shown_reward}: continuous" in line for line in score), score
+    skipped = next(line for line in err.splitlines() if line.startswith("skipped "))
+    assert f"run-{shown_folder}/files/" in skipped, skipped
+    assert f"global_step, text{shown_reward}:" in skipped, skipped
+    # (the triage lines' 'mean <metric>' are triage.py's own words, not checked here)
+    said = "\n".join(line for line in err.splitlines() if "vs truncated" not in line)
+    assert "x F G" not in said and "ok d" not in said and "c d e" not in said
+    # The app's notes screen (b) says notes through the same lines.
+    result = load([str(root)], LoadOptions(tokenize=False, use_cache=False))
+    lines = note_lines(result.note_groups(), listed=10, limit=400)
+    assert any(shown_folder in line for line in lines), lines
+    assert not any("x F G" in line for line in lines), lines
+    code, report, err = run(capsys, "compare", str(root / "wandb"), *common)
+    assert code == 0 and f"run-{shown_folder} · step 10" in report
+    assert "x F G" not in report + err and "ok d" not in report + err
+
+
+def test_a_metrics_name_in_the_score_words_keeps_its_newline_visible() -> None:
+    """A score's words (the header's 'mean f1', the summary's and comparison's descriptions,
+    the tables' cells) name the metric as read from the input: 'f1\\nx' read 'mean f1 x', a
+    metric 'f1 x' it is not."""
+    from evaltui.data.metrics import ScoreKind, means_word
+
+    kind = ScoreKind("r", "continuous", "f1\nx\ty", True, None, low=0.0, high=3.0)
+    assert kind.describe().startswith("f1␊x␉y: continuous")
+    assert kind.short() == "f1␊x␉y continuous ↑"
+    assert means_word({"r": kind}, {"r": 1.0}) == "mean f1␊x␉y"
+
+
+def test_an_inspect_chunked_sample_whose_id_holds_a_newline_is_read_and_named_inert(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chunked sample's folder is named by its id (``samples/<id>_epoch_<n>/``); an id with a
+    newline was no sample folder, so each of its chunks was read as a sample ('samples/a
+    b_epoch_1/attachments/0.json: sample without an id', 27 bad lines for one sample). Now it
+    reads as its log written whole, and a chunk it lacks is its error, the id shown inert."""
+    import zipfile
+
+    from tests.data.test_formats_inspect_chunked import _log, write_chunked_eval
+
+    data = _log()
+    sample_id = f"id{OSC0}[b]x\nF\u202e"
+    data["samples"][0]["id"] = sample_id
+    path = write_chunked_eval(tmp_path / "logs" / "2026-11-23T19-59-31_toy_AAA.eval", data)
+    common = ["--model", str(word_tokenizer), "--no-cache"]
+    code, _, err = run(
+        capsys, "summarize", str(path.parent), "-o", str(tmp_path / "s.json"), *common
+    )
+    assert code == 0 and "bad lines    0" in err and "generations  6" in err, err
+    damaged = tmp_path / "damaged" / path.name
+    damaged.parent.mkdir()
+    prefix = f"samples/{sample_id}_epoch_1/messages/"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith(prefix):
+                target.writestr(info, source.read(info))
+    code, _, err = run(
+        capsys, "summarize", str(damaged.parent), "-o", str(tmp_path / "d.json"), *common
+    )
+    assert code == 0 and "bad lines    1" in err, err
+    shown = "samples/id␛]0;pwned␇[b]x␊F\ufffd_epoch_1"
+    assert f"{shown}/sample.json: message 1 is in none of the sample's {shown}/messages/" in err

@@ -44,7 +44,7 @@ from evaltui.data.formats.plain_wandb import PlainWandbTableReader, head_table
 from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import name_line
 
 __all__ = [
     "READERS",
@@ -244,7 +244,7 @@ def _compressed(head: bytes, path: Path) -> str | None:
         if head.startswith(magic) and not (kind == "bzip2" and head[3:4] not in b"123456789"):
             return (
                 f"{kind}-compressed, not read (evaltui reads its input files more than once, at"
-                f" byte offsets): decompress it first ({command} {one_line(path.name, 80)})"
+                f" byte offsets): decompress it first ({command} {name_line(path.name, 80)})"
             )
     return None
 
@@ -423,7 +423,7 @@ def _fields_hint(head: bytes) -> str:
         except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
             continue
         if isinstance(record, dict) and record:
-            keys = [one_line(str(key), 40) for key in list(record)[:8]]
+            keys = [name_line(str(key), 40) for key in list(record)[:8]]
             more = ", …" if len(record) > 8 else ""
             if any(k in record for k in PROMPT_FIELDS) and not any(k in record for k in GEN_FIELDS):
                 # A test set's questions (the input of InternBootcamp's run_eval.py, of a
@@ -484,7 +484,7 @@ def _table_hint(head: bytes) -> str:
     table = head_table(head)
     if table is None:
         return ""
-    columns = [one_line(column, 40) for column in table[0][:8]]
+    columns = [name_line(column, 40) for column in table[0][:8]]
     more = ", …" if len(table[0]) > 8 else ""
     return (
         f" (a wandb table, a row per sample, of columns {', '.join(columns)}{more}: none holds a"
@@ -508,7 +508,7 @@ def _lone_object_hint(head: bytes) -> str:
         return ""
     if any(key in document for key in (*PROMPT_FIELDS, *GEN_FIELDS)):
         return ""
-    keys = [one_line(str(key), 40) for key in list(document)[:8]]
+    keys = [name_line(str(key), 40) for key in list(document)[:8]]
     more = ", …" if len(document) > 8 else ""
     return f" (one JSON object, not per-sample records; its keys: {', '.join(keys)}{more})"
 
@@ -522,7 +522,7 @@ def _document_hint(head: bytes) -> str:
     if not records or not isinstance(records[0], dict):
         return ""
     first = records[0]
-    keys = [one_line(str(key), 40) for key in list(first)[:8]]
+    keys = [name_line(str(key), 40) for key in list(first)[:8]]
     more = ", …" if len(first) > 8 else ""
     if _numbers_only(first):
         return (

@@ -83,6 +83,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.formats.plain_document import at_entry_lines
+from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -894,12 +895,14 @@ SUMMARY_ONLY = (
 #: flush, while it runs (``_journal/summaries/<n>.json``).
 SUMMARIES = "summaries.json"
 JOURNAL_SUMMARIES = re.compile(r"^_journal/summaries/(\d+)\.json$")
-SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)(?:\.json|/sample\.json)$")
+#: A member is named by its sample's id, any string (DOTALL: an id with a newline's chunks
+#: were read as samples without an id).
+SAMPLE_MEMBER = re.compile(r"^samples/(.+)_epoch_(\d+)(?:\.json|/sample\.json)$", re.DOTALL)
 #: A chunked sample's shell (log version 3, ``inspect log convert``'s chunked samples): the
 #: EvalSample without its messages, events, attachments and metadata, which are members beside
 #: it under ``samples/<id>_epoch_<n>/`` (``messages/<first index>.json``, …, ``metadata.json``).
 CHUNKED_SHELL = "/sample.json"
-CHUNKED_PREFIX = re.compile(r"^samples/.+_epoch_\d+$")
+CHUNKED_PREFIX = re.compile(r"^samples/.+_epoch_\d+$", re.DOTALL)
 #: A chunked sample's reference to its attachments sequence: the whole string, by index.
 ATTACHMENT_INDEX = re.compile(r"attachment://(\d+)")
 
@@ -975,7 +978,7 @@ def _chunked_sample(
         if at < 0 or not 0 <= index < len(items):
             raise EntryError(
                 f"{what} {index if at < 0 else index + start} is in none of the sample's"
-                f" {prefix}/{what}s/ chunks"
+                f" {name_line(prefix)}/{what}s/ chunks"
             )
         return items[index]
 
@@ -1168,8 +1171,11 @@ def _at_members(errors: Sequence[LoadError], names: Sequence[str]) -> list[LoadE
             told.append(error)
             continue
         name = names[number - 1]
-        # a member's own failure already starts with its name ('… expands to more than …')
-        reason = error.reason if error.reason.startswith(name) else f"{name}: {error.reason}"
+        # a member's own failure already starts with its name ('… expands to more than …');
+        # a member is named by a sample's id, any string: its newlines shown (␊), as a file's
+        reason = (
+            error.reason if error.reason.startswith(name) else f"{name_line(name)}: {error.reason}"
+        )
         told.append(LoadError(error.source, None, reason))
     return told
 

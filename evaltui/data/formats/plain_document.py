@@ -45,7 +45,7 @@ from evaltui.data.formats.plain import (
     record_score,
     takes,
 )
-from evaltui.data.sanitize import one_line
+from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
@@ -324,7 +324,7 @@ class JsonDocument:
                 + ("…" if len(self.bad_utf8) > 5 else "")
             )
         if len(self.lists) > 1:
-            keys = ", ".join(f"'{one_line(key, 40)}'" for key in self.lists[:8])
+            keys = ", ".join(f"'{name_line(key, 40)}'" for key in self.lists[:8])
             keys += ", …" if len(self.lists) > 8 else ""
             self.notes.append(f"{self.source}: records read from the lists under {keys}")
 
@@ -383,11 +383,11 @@ class JsonDocument:
         """The error of an object that holds no list of records."""
         if lists:
             key, first = next(iter(lists.items()))
-            keys = ", ".join(one_line(str(k), 40) for k in list(first)[:8])
+            keys = ", ".join(name_line(str(k), 40) for k in list(first)[:8])
             keys += ", …" if len(first) > 8 else ""
             reason = (
                 f"no list of records with a prompt and a generation in this JSON document (the"
-                f" first record under '{one_line(key, 40)}' has keys {keys}; name the fields with"
+                f" first record under '{name_line(key, 40)}' has keys {keys}; name the fields with"
                 " --prompt-field, --gen-field, --answer-field, --score-field)"
             )
         else:
