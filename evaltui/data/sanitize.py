@@ -483,10 +483,19 @@ def _word_end(text: str, at: int) -> int:
     return at
 
 
+#: An org or folders before a label's name (``meta-llama/``, ``runs/qwen/``): names of letters,
+#: digits, ``_``, ``.`` and ``-``, each ending in ``/``. Not any text before the last ``/``: a
+#: label holding a URL or a tag (``model @ out/run1``) is no org and its name.
+_ORG = re.compile(r"(?:[\w.-]+/)+")
+
+
 def _names(full: dict[str, str]) -> dict[str, str]:
     """Each label without its org or folder (``Qwen2.5-14B-Instruct`` of
     ``Qwen/Qwen2.5-14B-Instruct``), unless that makes two the same (then ``full``)."""
-    names = {label: text[text.rfind("/") + 1 :] for label, text in full.items()}
+    names = {}
+    for label, text in full.items():
+        org = _ORG.match(text)
+        names[label] = text[org.end() :] if org is not None and org.end() < len(text) else text
     return names if len(set(names.values())) == len(names) else dict(full)
 
 

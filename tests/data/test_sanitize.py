@@ -492,3 +492,16 @@ def test_distinct_middle_keeps_the_size_that_tells_runs_apart_whole(
                 label: label if cell_width(label) <= width else "…" + name
                 for label, name in names.items()
             }, (width, shown)
+
+
+@pytest.mark.parametrize("limit", [16, 20, 30])
+def test_a_label_holding_a_slash_is_no_org_and_keeps_its_start(limit: int) -> None:
+    """Only names before a ``/`` (``meta-llama/``) are an org to leave out: a label holding a
+    URL (``…[link=https://x]a[/]``) was cut to ``…]`` (all before its last ``/`` taken for an
+    org), and a tag's folder (``model @ out/run1``) to ``run1``."""
+    hostile = "evil␛]52;c;cm0g␇[link=https://x]a[/]"
+    cut = distinct_middle([hostile, "[@click=app.screenshot('pwned.svg')]click"], limit)
+    assert cut[hostile].startswith("evil␛]52"), cut
+    tagged = ["Qwen/Qwen2.5-7B @ out/run1", "Qwen/Qwen2.5-7B @ out/run2"]
+    for label, shown in distinct_middle(tagged, limit).items():
+        assert "Qwen2.5" in shown and shown.endswith(label[-1]) and cell_width(shown) <= limit
