@@ -19,7 +19,7 @@ import re
 import numpy as np
 import polars as pl
 
-from evaltui.data.schema import elementwise, nulls, set_columns
+from evaltui.data.schema import elementwise, nulls, set_columns, true_rows
 
 TAIL_CHARS = 4000
 """The final answer sits at the end: only the last characters are searched."""
@@ -104,7 +104,7 @@ def _unescaped(tail: pl.Expr) -> pl.Expr:
     return tail.str.replace_all(_ESCAPE_SEQUENCE, _SUBSTITUTE, literal=False)
 
 
-def answer_tails(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
+def answer_tails(texts: pl.Series, rows: pl.Series | np.ndarray | None = None) -> pl.Series:
     """What answers are extracted from: each text, its last :data:`TAIL_CHARS` characters with
     each terminal escape sequence in them (:data:`_ESCAPE_SEQUENCE`) reduced to one control
     character (SUB), which ends an answer as any control character does. Only the rare texts
@@ -115,7 +115,7 @@ def answer_tails(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     texts = texts.cast(pl.String)
     frame = pl.DataFrame([texts.alias("t")])
     if rows is None:
-        rows = frame.select(pl.col("t").str.contains(ESCAPE_STARTS)).to_series().arg_true()
+        rows = true_rows(frame.select(pl.col("t").str.contains(ESCAPE_STARTS)).to_series())
     if not len(rows):
         return texts
     tail = pl.col("t").str.slice(-TAIL_CHARS)
@@ -131,22 +131,34 @@ _THINK_OPEN = r"^\s*<think>"
 _AFTER_THINK_END = r"</think>((?:[^<]|<[^/]|</[^t])*)$"
 
 
-def after_reasoning(texts: pl.Series, tails: pl.Series) -> pl.Series:
+def reasoning_flags(text: pl.Expr, tail: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """What :func:`after_reasoning` first looks for, as the columns ``closed`` (the tail holds
+    :data:`THINK_END`) and ``opened`` (the text opens with ``<think>``), never null."""
+    return (
+        tail.str.contains(THINK_END, literal=True).fill_null(False).alias("closed"),
+        text.str.contains(_THINK_OPEN).fill_null(False).alias("opened"),
+    )
+
+
+def after_reasoning(
+    texts: pl.Series, tails: pl.Series, flags: pl.DataFrame | None = None
+) -> pl.Series:
     """``tails`` (each text's last characters, as answers are read from them) without the
     reasoning: a tail holding ``</think>`` is what follows its last one, and the tail of a text
     that opens a ``<think>`` it never closes is "" (a trace cut while thinking states no answer;
     a number in its thinking is none). Other tails are given back as they are (the same Series
-    when no text has a reasoning tag)."""
+    when no text has a reasoning tag). ``flags``: :func:`reasoning_flags` of the texts and
+    tails, if they were looked for already (else they are here)."""
     texts = texts.cast(pl.String)
     tails = tails.cast(pl.String)
-    flags = pl.DataFrame([texts.alias("t"), tails.alias("a")]).select(
-        pl.col("a").str.contains(THINK_END, literal=True).fill_null(False).alias("closed"),
-        pl.col("t").str.contains(_THINK_OPEN).fill_null(False).alias("opened"),
-    )
+    if flags is None:
+        flags = pl.DataFrame([texts.alias("t"), tails.alias("a")]).select(
+            reasoning_flags(pl.col("t"), pl.col("a"))
+        )
     closed = flags.get_column("closed")
-    opened = flags.get_column("opened") & ~closed
-    if not (closed.any() or opened.any()):
+    if not (closed.any() or flags.get_column("opened").any()):
         return tails
+    opened = flags.get_column("opened") & ~closed
     # Only the rows holding a tag are read again (a whole text only when it opens <think>
     # and its tail does not close it: is it closed before the tail?).
     rows = closed.arg_true()
@@ -230,7 +242,7 @@ def _answer_part_exprs(column: str, every: bool) -> tuple[pl.Expr, ...]:
     )
 
 
-def answer_lines(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
+def answer_lines(texts: pl.Series, rows: pl.Series | np.ndarray | None = None) -> pl.Series:
     """``_answer_line`` of :func:`answer_part_exprs` (the last "Answer: …" line of each text's
     last :data:`TAIL_CHARS` characters), searched for only in the tails that hold "answer",
     maybe ``*``/``_`` and blanks, then ":" (:data:`_ANSWER_COLON`, matched under the same
@@ -242,7 +254,7 @@ def answer_lines(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
     if rows is None:
-        rows = frame.select(_line_probe("t")).to_series().arg_true()
+        rows = true_rows(frame.select(_line_probe("t")).to_series())
     lines = nulls("_answer_line", pl.String(), len(texts))
     if len(rows):
         found = frame[rows].select(_non_empty(_last_match(tail, _ANSWER_LINE))).to_series()
@@ -250,7 +262,7 @@ def answer_lines(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     return lines
 
 
-def short_replies(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
+def short_replies(texts: pl.Series, rows: pl.Series | np.ndarray | None = None) -> pl.Series:
     """``_short`` of :func:`answer_part_exprs` (:func:`_short`), looked for only in the texts of
     at most :data:`SHORT_SCAN` bytes (no other text is a short reply): a followed update's
     traces have none, and the test of each one's head took ~0.8 ms of CPU per MB. ``rows``: those
@@ -258,7 +270,7 @@ def short_replies(texts: pl.Series, rows: pl.Series | None = None) -> pl.Series:
     frame = pl.DataFrame([texts.alias("t")])
     tail = pl.col("t").str.slice(-TAIL_CHARS)
     if rows is None:
-        rows = frame.select(_short_probe("t")).to_series().arg_true()
+        rows = true_rows(frame.select(_short_probe("t")).to_series())
     replies = nulls("_short", pl.String(), len(texts))
     if len(rows):
         replies = replies.scatter(rows, frame[rows].select(_short(tail)).to_series())
@@ -357,7 +369,7 @@ def last_numbers(texts: pl.Series, first: pl.DataFrame | None = None) -> pl.Seri
             .collect(engine="in-memory")
         )
     numbers = first.get_column("_number")
-    rows = first.get_column(NUMBER_AGAIN).arg_true()
+    rows = true_rows(first.get_column(NUMBER_AGAIN))
     if len(rows):
         whole = frame[rows].select(_last_match(tail, _NUMBER).alias("_number")).to_series()
         numbers = numbers.scatter(rows, whole)
@@ -461,10 +473,9 @@ def extract_answers(texts: pl.Series) -> pl.Series:
 
 def _deep_patched(tails: pl.Series, answers: pl.Series, deep: pl.Series) -> pl.Series:
     """``answers`` where the Python brace scanner found a deeper box than the regex follows."""
-    deep = deep.fill_null(False)
-    if not bool(deep.any()):
+    rows = true_rows(deep)
+    if not len(rows):
         return answers
-    rows = deep.arg_true()
     slow = [last_boxed(text[-TAIL_CHARS:]) for text in tails.gather(rows).to_list()]
     # A deep box wins over whatever the fast path found (it is the last box); if it is
     # unbalanced too, the fast answer stands.
@@ -478,9 +489,10 @@ def answer_possible(frame: pl.DataFrame) -> pl.Series:
     """Per row, False where its reader said no answer can be taken from its text
     (``answer_unknown``: the text is not what the model said), True elsewhere: the rows an
     answer may be filled in."""
-    if "answer_unknown" not in frame.columns:
+    unknown = frame.get_column("answer_unknown") if "answer_unknown" in frame.columns else None
+    if unknown is None or unknown.null_count() == len(unknown):  # (known without a query)
         return pl.Series("possible", [True] * frame.height, dtype=pl.Boolean())
-    return frame.get_column("answer_unknown").is_null().alias("possible")
+    return unknown.is_null().alias("possible")
 
 
 def answer_in_text(frame: pl.DataFrame) -> pl.Series:

@@ -167,6 +167,16 @@ def take_rows(series: pl.Series, rows: Sequence[int] | np.ndarray) -> pl.Series:
     return pl.concat([series.slice(int(row), 1) for row in rows])
 
 
+def true_rows(flags: pl.Series) -> np.ndarray:
+    """The rows where ``flags`` is True (null: not), as ``flags.arg_true()`` gives them, read
+    from the values rather than by a query (~0.03-0.08 ms each: a followed update's measures
+    made six of them)."""
+    values = flags.to_numpy()
+    if values.dtype != np.bool_:  # with nulls: an object array of True, False and None
+        values = values.astype(np.bool_)  # None is False
+    return np.flatnonzero(values)
+
+
 def byte_sizes(texts: pl.Series) -> np.ndarray:
     """Each text's size in UTF-8 bytes (a null text: 0), as int64."""
     sizes = elementwise(texts, lambda s: s.str.len_bytes())

@@ -71,6 +71,7 @@ from evaltui.data.extract import (
     final_answer_marked_expr,
     last_numbers,
     marked_from_parts,
+    reasoning_flags,
     reference_match_expr,
     short_replies,
 )
@@ -83,7 +84,7 @@ from evaltui.data.metrics import (
     run_kinds,
 )
 from evaltui.data.sanitize import one_line, one_line_middle, written_label
-from evaltui.data.schema import elementwise, set_columns, take_rows
+from evaltui.data.schema import elementwise, set_columns, take_rows, true_rows
 from evaltui.data.wording import plural
 
 TAIL_CHARS = 4000
@@ -258,20 +259,27 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
     a grid sorted row by row (~2-3 ms for a followed update's 128 texts, against ~6-7 ms for a
     ``list.eval`` per text, the expression the tests hold it equal to)."""
     # Two queries (each Series method here was one: ~8 queries' fixed cost on every update).
-    frame = pl.DataFrame([texts.alias("t")])
-    words = pl.col("t").str.slice(-DIVERSITY_CHARS).str.split(" ")
-    per_text = (
-        frame.lazy()
-        .select(words.alias("w"))
-        .select(
-            pl.col("w"),
-            pl.col("w").list.len().fill_null(0).alias("n"),
-            pl.col("w").is_not_null().alias("some"),
-        )
-        .collect(engine="in-memory")
+    return _diversity(pl.DataFrame([texts.alias("t")]).select(_words_exprs(pl.col("t"))))
+
+
+def _words_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """What :func:`ngram_diversity` first reads of each ``text``: the words of its last
+    :data:`DIVERSITY_CHARS` characters (``_words``), how many (``_n_words``, no text: 0),
+    whether it has text (``_some``). The words are split once: a text split on ``" "`` has
+    one word more than it has spaces (an eager ``select`` splits once per use: three splits of
+    a followed update's 128 tails cost ~2.5 ms of CPU more than one)."""
+    last = text.str.slice(-DIVERSITY_CHARS)
+    return (
+        last.str.split(" ").alias("_words"),
+        (last.str.count_matches(" ", literal=True) + 1).fill_null(0).alias("_n_words"),
+        text.is_not_null().alias("_some"),
     )
-    counts = per_text.get_column("n").to_numpy().astype(np.int64)
-    hashes = per_text.select(pl.col("w").drop_nulls().explode().hash()).to_series().to_numpy()
+
+
+def _diversity(per_text: pl.DataFrame) -> pl.Series:
+    """:func:`ngram_diversity` from the columns of :func:`_words_exprs`."""
+    counts = per_text.get_column("_n_words").to_numpy().astype(np.int64)
+    hashes = per_text.select(pl.col("_words").drop_nulls().explode().hash()).to_series().to_numpy()
     size = len(hashes) - (NGRAM - 1)
     grams_per_text = np.maximum(counts - (NGRAM - 1), 0)
     width = int(grams_per_text.max()) if len(counts) else 0
@@ -304,7 +312,7 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
         distinct = new.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = (distinct / grams_per_text).astype(np.float32)
-    measured = (grams_per_text >= MIN_NGRAMS) & per_text.get_column("some").to_numpy()
+    measured = (grams_per_text >= MIN_NGRAMS) & per_text.get_column("_some").to_numpy()
     values = np.where(measured, share, np.float32(np.nan))  # a measured share is never NaN
     return pl.Series("ngram_diversity", values, dtype=pl.Float32, nan_to_null=True)
 
@@ -365,6 +373,21 @@ _ESCAPED = "_escaped"
 _FOUND = "_found"
 
 
+@functools.cache
+def _first_exprs(column: str) -> tuple[pl.Expr, ...]:
+    """A slice's first query over its texts ``t``: the tails (as ``column``), the ends
+    ``gen_chars`` is made of, the tails' escape sequences, the reasoning tags
+    :func:`after_reasoning` looks for and the words :func:`ngram_diversity` reads (each was a
+    query of its own: a followed update of a few texts paid each one's fixed cost)."""
+    return (
+        _TAIL.alias(column),
+        *_ENDS_EXPRS,
+        _TAIL.str.contains(ESCAPE_STARTS).alias(_ESCAPED),
+        *reasoning_flags(_TEXT, _TAIL),
+        *_words_exprs(_TAIL),
+    )
+
+
 def with_text_measures(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
     """``frame`` with the text measures computed from ``column`` (replacing any already there).
 
@@ -401,16 +424,7 @@ def _measured(
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
         some = texts.slice(start, MEASURE_ROWS)
-        # One query for the tails, the ends gen_chars is made of and the tails' escape
-        # sequences: a followed update of a few texts paid each query's fixed cost.
-        first = elementwise(
-            some,
-            lambda s: pl.DataFrame({"t": s}).select(
-                _TAIL.alias(column),
-                *_ENDS_EXPRS,
-                _TAIL.str.contains(ESCAPE_STARTS).alias(_ESCAPED),
-            ),
-        )
+        first = elementwise(some, lambda s: pl.DataFrame({"t": s}).select(_first_exprs(column)))
         tails = first.get_column(column)
         measured = pl.DataFrame([tails, extracted.slice(start, MEASURE_ROWS)])
         if answers and not isinstance(short, bool):
@@ -420,7 +434,7 @@ def _measured(
             # same Series as ``tails`` when none holds one.
             # and without the reasoning before a "</think>" (after_reasoning).
             found = answer_tails(
-                after_reasoning(some, tails), first.get_column(_ESCAPED).arg_true()
+                after_reasoning(some, tails, first), true_rows(first.get_column(_ESCAPED))
             )
             # The answer parts, and the rows the parts made apart are to be looked for in, in
             # one query.
@@ -431,14 +445,14 @@ def _measured(
             measured = set_columns(
                 measured,
                 *(probed.get_column(name) for name in ("_boxed", "_answer_is", "_deep")),
-                answer_lines(found, probed.get_column(LINE_ROWS).arg_true()),
+                answer_lines(found, true_rows(probed.get_column(LINE_ROWS))),
                 last_numbers(found, numbers),
-                short_replies(found, probed.get_column(SHORT_ROWS).arg_true()),
+                short_replies(found, true_rows(probed.get_column(SHORT_ROWS))),
             )
             tail_parts.append(found)
         measured = measured.select(exprs)
         columns = measured.get_columns()
-        columns.insert(1, ngram_diversity(tails))
+        columns.insert(1, _diversity(first))
         parts.append(pl.DataFrame([_stripped_from_ends(some, first), *columns]))
     measures = parts[0] if len(parts) == 1 else pl.concat(parts)
     names = [name for name in measures.columns if name not in ANSWER_PARTS]
@@ -453,7 +467,8 @@ def _measured(
     done = fill_from_parts(
         done, tails, measures.get_column("_answer"), measures.get_column("_deep")
     )
-    if "scored_text" in frame.columns and frame.get_column("scored_text").is_not_null().any():
+    scored_texts = frame.get_column("scored_text") if "scored_text" in frame.columns else None
+    if scored_texts is not None and scored_texts.null_count() < len(scored_texts):
         # The format scored another text (reasoning removed): it states an answer when the
         # reader found one in it; a reasoning cut at the token limit states none.
         scored = frame.get_column("scored_text").is_not_null()

@@ -783,3 +783,78 @@ def test_a_prompt_without_a_reference_has_none_to_suspect() -> None:
     for missing in (None, ""):
         rows = [{**row, "answer": missing} for row in agreed]
         assert prompt_table(rows)["flag_suspect_reference"] is False
+
+
+def test_a_followed_updates_measures_are_ten_queries_equal_to_each_measure_of_the_whole_text() -> (
+    None
+):
+    """A followed update's measures paid 19 queries' fixed cost (~4-6 ms of CPU for 8 rows): the
+    reasoning tags and the diversity's words are now read in the slice's first query, and the
+    rows to search again taken from the flags' values (each ``arg_true``, ``is_null`` or
+    ``fill_null`` was a query). Every column equals that measure taken alone from the whole
+    text (``gen_chars`` the stripped text's length, ``tail_repeats`` and ``has_answer`` their
+    expressions, ``ngram_diversity`` the per-text expression, the answer ``fill_extracted``'s)
+    on random texts: long ones, CJK, blanks, reasoning tags, escapes, empty and None."""
+    from evaltui.data.extract import (
+        after_reasoning,
+        answer_tails,
+        final_answer_marked_expr,
+        tail_texts,
+    )
+    from evaltui.data.triage import has_answer_expr, tail_measures_exprs
+
+    rng = random.Random(13)
+    pieces = [
+        "so \\boxed{42}",
+        "\\boxed{\\frac{1}{\\sqrt{\\frac{2}{3}}}}",
+        "\\boxed{7",
+        "中文 答案 3",
+    ]
+    pieces += ["The final answer is 12.", "\n**Answer:** x+1\n", "step 3 then 5", "   ", "\n"]
+    pieces += ["<think>", "</think>", "wait " * 30, "é∑ 中文", "\x1b[1m7\x1b[0m", "Paris", "　"]
+    pieces += [prose(rng.randint(0, 99), rng.randint(50, 900)), "x" * 4100, " " * 4100]
+
+    def text() -> str | None:
+        roll = rng.random()
+        if roll < 0.06:
+            return None
+        if roll < 0.1:
+            return rng.choice(["", " ", "Paris", "  42  "])
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+
+    for rows in (1, 2, 7, 40, 300):
+        texts = [text() for _ in range(rows)]
+        built = conform(
+            pl.DataFrame(
+                {
+                    "prompt": [f"p{i % 5}" for i in range(rows)],
+                    "gen": texts,
+                    "answer": [rng.choice(["42", "x+1", None]) for _ in range(rows)],
+                    "extracted": [rng.choice([None, None, None, "5"]) for _ in range(rows)],
+                },
+                schema_overrides={"gen": pl.String, "extracted": pl.String},
+            )
+        )
+        got = with_measures_and_answers(built)
+        whole = built.select(
+            pl.col("gen").str.strip_chars().str.len_chars().fill_null(0).alias("gen_chars"),
+            tail_measures_exprs("gen")[0],
+            per_text_diversity("gen"),
+        )
+        # an answer is read after the reasoning, from its own search of the text
+        found = answer_tails(after_reasoning(built["gen"], tail_texts(built["gen"])))
+        answered = pl.DataFrame([found, built["extracted"]]).select(
+            has_answer_expr(final_answer_marked_expr("gen"))
+        )
+        whole = whole.with_columns(answered.to_series())
+        for name in ("gen_chars", "tail_repeats", "ngram_diversity", "has_answer"):
+            assert got.get_column(name).to_list() == whole.get_column(name).to_list(), (rows, name)
+        # (a tail holding an escape sequence or a reasoning tag can be answered otherwise by
+        # the two paths, on main as here: compared apart, with main's own code, in benchmarks)
+        plain = built["gen"].str.contains("\x1b|think>").fill_null(False).not_()
+        want = fill_extracted(built).filter(plain)
+        for name in ("extracted", "vote_answer", "vote_reference"):
+            assert got.filter(plain).get_column(name).equals(want.get_column(name)), (rows, name)
+    one = conform(pl.DataFrame({"gen": ["so \\boxed{42}"] * 8, "answer": ["42"] * 8}))
+    with_measures_and_answers(one)
+    assert _queries(lambda: with_measures_and_answers(one)) <= 10
