@@ -83,7 +83,7 @@ from evaltui.data.metrics import (
     format_score,
     run_kinds,
 )
-from evaltui.data.sanitize import one_line, one_line_middle, written_label
+from evaltui.data.sanitize import name_line, one_line_middle, written_label
 from evaltui.data.schema import elementwise, set_columns, take_rows, true_rows
 from evaltui.data.wording import plural
 
@@ -868,7 +868,7 @@ def render_triage(
         lines.append(
             f"{written_label(one_line_middle(r.run, 80, mark), encoding)}: length cap {cap}, no answer {f['no_answer']:,}, loop {f['repetition']:,}, "
             f"empty {f['empty']:,} of {plural(r.generations, 'generation')}; "
-            f"{one_line(r.score, 40, mark)} completed "
+            f"{name_line(r.score, 40, mark)} completed "
             f"{pct(r.accuracy_completed)} vs truncated {pct(r.accuracy_truncated)}; prompts: "
             f"suspect reference {f['suspect_reference']:,}, grader mismatch "
             f"{f['grader_mismatch']:,}, inconsistent scores {f['inconsistent_scores']:,}, "

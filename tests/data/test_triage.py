@@ -19,7 +19,9 @@ from evaltui.data.triage import (
     DIVERSITY_CHARS,
     MIN_NGRAMS,
     NGRAM,
+    PROMPT_FLAGS,
     STATS_FLAG_COLUMNS,
+    RunTriage,
     Thresholds,
     generation_flags,
     longest_by_run,
@@ -858,3 +860,12 @@ def test_a_followed_updates_measures_are_ten_queries_equal_to_each_measure_of_th
     one = conform(pl.DataFrame({"gen": ["so \\boxed{42}"] * 8, "answer": ["42"] * 8}))
     with_measures_and_answers(one)
     assert _queries(lambda: with_measures_and_answers(one)) <= 10
+
+
+def test_a_metric_named_with_a_newline_keeps_it_visible_in_the_triage_line() -> None:
+    """The triage line said "mean ok d completed …" of a reward function named ``ok\\nd``, where
+    the notes and the score words beside it say ``ok␊d`` (one name, not two words)."""
+    flags = ["length_cap", "no_answer", "repetition", "empty", *PROMPT_FLAGS]
+    run = RunTriage("r", 4, dict.fromkeys(flags, 0), 0.5, None, True, score="mean ok\nd\tx")
+    (line,) = render_triage([run])
+    assert "mean ok␊d␉x completed" in line
