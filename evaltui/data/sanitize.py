@@ -489,13 +489,29 @@ def _word_end(text: str, at: int) -> int:
 _ORG = re.compile(r"(?:[\w.-]+/)+")
 
 
+_ORG_FOLDER = re.compile(
+    r"(?:pretrained__)?[A-Za-z0-9][A-Za-z0-9.-]*__(?=[A-Za-z][A-Za-z0-9._]*-[^_]*[0-9])"
+)
+"""A model folder's org as lm-eval and others write it, ``/`` made ``__``
+(``meta-llama__Meta-Llama-3.1-70B-Instruct``, older ``pretrained__EleutherAI__pythia-160m``):
+an org-like word (letters, digits, ``-`` and ``.``) and ``__`` before a model name, a word
+then ``-`` and a digit (``Qwen3-8B``, ``pythia-160m``). ``run__v2`` or ``baseline__seed1`` has
+no such name after its ``__``: no org."""
+
+
+def _org_end(text: str) -> int:
+    """Where a label's model name starts after its folders and org (``/`` or lm-eval's ``__``)."""
+    folders = _ORG.match(text)
+    start = folders.end() if folders is not None and folders.end() < len(text) else 0
+    org = _ORG_FOLDER.match(text, start)
+    return org.end() if org else start
+
+
 def _names(full: dict[str, str]) -> dict[str, str]:
     """Each label without its org or folder (``Qwen2.5-14B-Instruct`` of
-    ``Qwen/Qwen2.5-14B-Instruct``), unless that makes two the same (then ``full``)."""
-    names = {}
-    for label, text in full.items():
-        org = _ORG.match(text)
-        names[label] = text[org.end() :] if org is not None and org.end() < len(text) else text
+    ``Qwen/Qwen2.5-14B-Instruct`` or ``Qwen__Qwen2.5-14B-Instruct``), unless that makes two the
+    same (then ``full``)."""
+    names = {label: text[_org_end(text) :] for label, text in full.items()}
     return names if len(set(names.values())) == len(names) else dict(full)
 
 

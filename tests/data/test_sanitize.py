@@ -505,3 +505,45 @@ def test_a_label_holding_a_slash_is_no_org_and_keeps_its_start(limit: int) -> No
     tagged = ["Qwen/Qwen2.5-7B @ out/run1", "Qwen/Qwen2.5-7B @ out/run2"]
     for label, shown in distinct_middle(tagged, limit).items():
         assert "Qwen2.5" in shown and shown.endswith(label[-1]) and cell_width(shown) <= limit
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("Qwen__Qwen2.5-14B-Instruct", "Qwen__Qwen2.5-32B-Instruct"),
+        ("meta-llama__Meta-Llama-3.1-8B-Instruct", "meta-llama__Meta-Llama-3.1-70B-Instruct"),
+        (
+            "runs/deepseek-ai__DeepSeek-R1-Distill-Qwen-7B",
+            "runs/deepseek-ai__DeepSeek-R1-Distill-Qwen-32B",
+        ),
+        ("pretrained__EleutherAI__pythia-160m", "pretrained__EleutherAI__pythia-1.4b"),
+    ],
+)
+def test_distinct_middle_leaves_out_an_lm_eval_org_folder_first(labels: tuple[str, ...]) -> None:
+    """lm-eval names a model's folder ``org__name`` (``/`` made ``__``): only ``/`` was taken for
+    the org's end, so at 24 cells ``Qwen__Qwen2.5-14B-Instr…`` was shown, the org kept and the
+    name cut, where ``Qwen/…`` read ``…Qwen2.5-14B-Instruct``. Now ``Qwen__`` goes first."""
+    from evaltui.data.sanitize import distinct_middle
+
+    slashed = {label: label.replace("__", "/") for label in labels}
+    for width in range(16, 41):
+        shown = distinct_middle(labels, width)
+        as_slash = distinct_middle(slashed.values(), width)
+        assert len(set(shown.values())) == len(labels), (width, shown)
+        for label, text in shown.items():
+            org = label.rsplit("__", 1)[0] + "__"
+            if text != label:  # the org (and lm-eval's pretrained__) left out, as with a /
+                assert org.rsplit("/")[-1] not in text, (width, label, text)
+                if as_slash[slashed[label]] != slashed[label]:  # (one cell shorter)
+                    assert text == as_slash[slashed[label]], (width, text)
+
+
+def test_distinct_middle_keeps_a_double_underscore_that_is_no_org() -> None:
+    """``name__v2`` is no ``org__model``: its head is not left out as an org would be."""
+    from evaltui.data.sanitize import distinct_middle
+
+    labels = ["my-long-experiment-name__v2", "my-long-experiment-name__v3"]
+    for width in range(8, 27):
+        shown = distinct_middle(labels, width)
+        assert all(text.startswith("my-") for text in shown.values()), (width, shown)
+        assert [text[-2:] for text in shown.values()] == ["v2", "v3"], (width, shown)

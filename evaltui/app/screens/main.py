@@ -223,10 +223,11 @@ def _fit_run_accuracy(
     """Size the several runs' accuracy (``parts[1]``) so the header up to its bad-line and note
     counts (when not 0) fits ``width``.
 
-    Run labels are cut (in the middle) to fit, 40 cells down to 8; shorter would not tell runs
-    apart, so then the accuracy is given as its range by run (``t`` lists each run). Before that,
-    and when even the range leaves them off the line, the bad-line and note counts move before
-    the generation count: a malformed line is counted where it is seen, at any width. When even
+    Run labels are cut (in the middle) to fit, 40 cells down to 8, with room after them to count
+    the parts left off; shorter would not tell runs apart, so then the accuracy is given as its
+    range by run (``t`` lists each run). Before that, the runs part becomes ``compact``; before
+    that, and when even the range leaves them off the line, the bad-line and note counts move
+    before the generation count: a malformed line is counted where it is seen, at any width. When even
     that is too long, the runs part (``parts[0]``) becomes ``compact`` and the range loses its
     "by run". ``word`` names the values (``mean score`` for continuous runs' means), of
     ``metrics`` metrics (several: no range, their count).
@@ -236,30 +237,44 @@ def _fit_run_accuracy(
     generations = next(i for i, part in enumerate(parts) if part.startswith("generations "))
 
     notes = bad + 1 < len(parts) and parts[bad + 1].startswith("notes ")
-    # What must be on the line: the bad-line and note counts when there are any.
+    # What must be on the line: the bad-line and note counts when there are any, the load's
+    # state (while it loads two runs at 80 columns, a bare "…" took the place of both).
     last = bad + 1 if notes else bad if parts[bad] != "bad lines 0" else bad - 1
+    last = next((i for i, part in enumerate(parts) if part in _STATES), last)
 
-    def fits(*, with_generations: bool) -> bool:
+    # Beside the labels, room for the count of the parts left off after them ("+6 (t)",
+    # :func:`_fit_line`): fitted to the last cell, two runs' labels at 80 columns were followed
+    # by a bare "…" that did not say what was left off, nor that t shows it.
+    more = cell_width(f" · +10 ({MORE_KEY})")  # (a count of two digits)
+
+    def fits(*, with_generations: bool, counted: bool = False) -> bool:
         shown = [p for i, p in enumerate(parts[: last + 1]) if with_generations or i != generations]
-        return cell_width(" · ".join(p for p in shown if p)) <= width
+        room = width - (more if counted else 0)
+        return cell_width(" · ".join(p for p in shown if p)) <= room
 
     def move_generations() -> None:
-        # Unscored, bad lines and notes first, the generation count after them.
-        parts.insert(bad + (1 if notes else 0), parts.pop(generations))
+        # Unscored, bad lines, notes and the state first, the generation count after them.
+        parts.insert(last, parts.pop(generations))
 
-    # Shorter labels before a moved generation count, both before the range.
-    for with_generations in (True, False) if len(runs) <= 3 else ():
-        for label in range(40, 7, -1):
+    # Shorter labels down to 12 cells before a moved generation count, then before "runs 2 ·
+    # prompts 50" for "… per run"; then each again down to 8 cells; all before the range.
+    whole = parts[0]
+    ways = ((True, whole), (False, whole), (False, compact))
+    tries = [(way, labels) for labels in (range(40, 11, -1), range(11, 7, -1)) for way in ways]
+    for (with_generations, first), labels in tries if len(runs) <= 3 else ():
+        parts[0] = first
+        for label in labels:
             # Cut so they still read apart: ``Qwen2.5-32B-Instruct`` and
             # ``Qwen/Qwen2.5-14B-Instruct`` each cut in its middle both read ``Qwen…ruct``.
             names = distinct_middle([r for r in runs if r in values], label)
             parts[index] = f"{word} " + " / ".join(
                 f"{name} {fraction(values[r])}" for r, name in names.items()
             )
-            if fits(with_generations=with_generations):
+            if fits(with_generations=with_generations, counted=True):
                 if not with_generations:
                     move_generations()
                 return
+    parts[0] = whole
     if len(runs) <= 3:
         parts[index] = _accuracy_range(values, word=word, metrics=metrics)
     if not fits(with_generations=True):
@@ -509,16 +524,23 @@ def _header_parts(
     ]
     if notes:
         parts.append(f"notes {len(notes):,} (b)")
+    # The load's state before the runs' accuracy is fitted: the line must show it too (before a
+    # "bad lines 0" it need not show).
+    if result.generations_pending or not result.complete:
+        state = (
+            _STATES[0]
+            if result.generations_pending
+            else _STATES[1]
+            if not result.cancelled
+            else _STATES[2]
+        )
+        parts.insert(len(parts) - 1 if parts[-1] == "bad lines 0" else len(parts), state)
     if len(runs) > 1 and values:
         _fit_run_accuracy(parts, runs, values, width, compact, word, metrics)
     if after:  # after the unscored count, or the bad-line and note counts
         leading = ("unscored ",) if unscored else ("bad lines ", "notes ")
         at = 1 + max(i for i, p in enumerate(parts) if p.startswith(leading))
         parts[at:at] = after
-    if result.generations_pending:
-        parts.append("generations loading")
-    elif not result.complete:
-        parts.append("lengths pending" if not result.cancelled else "lengths incomplete")
     parts.append(
         f"files {len(result.read_files)}" + (f" (+{len(skipped)} skipped)" if skipped else "")
     )
@@ -531,6 +553,8 @@ def _header_parts(
     return [p for p in parts if p]
 
 
+_STATES = ("generations loading", "lengths pending", "lengths incomplete")
+"""The load's state, the header's last part it must show while not complete."""
 _STORED = "stored "
 """How the re-score's stored accuracies part starts (:func:`rescore_parts`)."""
 _FLIPPED = " flipped (d)"
@@ -551,7 +575,7 @@ def _must(part: str, optional: tuple[str, ...] = ()) -> bool:
         # after a re-score of two runs it went into "+7 (t)").
         or part.endswith(_FLIPPED)
         or part.startswith(_NO_VERDICTS)
-        or part in {"lengths pending", "lengths incomplete"}
+        or part in _STATES[1:]
         or (part.startswith("bad lines ") and part != "bad lines 0")
     )
 
