@@ -49,7 +49,8 @@ async def test_each_scorer_is_a_run_and_compare_sets_them_side_by_side(
         shown = screen_text(app)
         labels = static(app, "#compare-labels")
         # both told apart on one line (the long model name is cut in its middle at 80 columns)
-        assert "· match" in labels and "graded_fact" in labels and "\n" not in labels
+        a, b = labels.split("   B = ")
+        assert a.endswith("match") and b.endswith("model_graded_fact") and "\n" not in labels
         # match 0/2, 1/2, 2/2, 2/2; graded 2/2 each: q0 +1.000, q1 +0.500, q2 and q3 unchanged.
         assert "4 prompts in both runs" in shown
         assert "improved 2" in shown and "regressed 0" in shown and "unchanged 2" in shown
