@@ -1290,14 +1290,9 @@ class Follower:
 
     def _read_whole(self, item: InputFile, stamp: FileIdentity) -> _Tracked:
         """``item`` read whole (a new or rewritten file), not followed yet (:meth:`_keep`)."""
-        item = InputFile(
-            item.path,
-            item.source,
-            stamp.size,
-            named=item.named,
-            renamed=item.renamed,
-            given=item.given,
-        )
+        # Every field kept but its size and version (a field listed by hand was dropped: the
+        # PATH's place, which its --label goes by, had to be added here too).
+        item = dataclasses.replace(item, size=stamp.size, identity=None)
         detection = detect(item.path, self.options.format, self.options.read, item.named)
         reader, reason, companion = detection.reader, detection.reason, detection.companion
         if reader is None:
