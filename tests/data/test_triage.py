@@ -511,7 +511,7 @@ def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
     for ``has_answer`` and the extracted answer: the same frame as ``with_text_measures`` then
     ``fill_extracted``, for boxes nested deeper than the regex follows, unclosed boxes, answer
     lines, the format's own answers, null, empty and long texts, escape sequences and control
-    characters, one row and several slices."""
+    characters, reasoning tags, one row and several slices."""
     rng = random.Random(3)
     pieces = ["so \\boxed{42}", "\\boxed{\\frac{1}{\\sqrt{\\frac{2}{3}}}}", "\\boxed{7", "\\fbox{}"]
     pieces += ["The final answer is 12.", "\n**Answer:** x+1\n", "step 3 then 5", "   ", "\n\n"]
@@ -519,6 +519,8 @@ def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
     # escape sequences (reduced in the answers' tails) and control characters end an answer
     pieces += ["the answer is 40 \x1b]52;c;aGk=\x07", "\\boxed{\x1b[1m7\x1b[0m}", "so 12\x1b[0m"]
     pieces += ["\\boxed{\\frac{1}{\\sqrt{\\frac{2}{3}}}\x00}", "Answer: \x07\n"]
+    # reasoning tags: a text opening <think> it never closes states no answer, in both
+    pieces += ["<think>", "</think>", "<think>\\boxed{3}"]
 
     def text() -> str | None:
         roll = rng.random()
