@@ -452,21 +452,38 @@ def last_boxed(text: str) -> str | None:
 
 
 def tail_texts(texts: pl.Series) -> pl.Series:
-    """The last :data:`TAIL_CHARS` characters of each text: all that extraction reads (every
-    expression here starts by taking them), so extracting from them gives the same answers."""
+    """The last :data:`TAIL_CHARS` characters of each text: all that the answer expressions read
+    (every one starts by taking them). Not all that an answer depends on: whether the text
+    opens a ``<think>`` it never closes is read from the whole text (:func:`after_reasoning`),
+    so answers are taken from :func:`reading_tails` of the texts, never from these tails alone."""
     return elementwise(texts.cast(pl.String), lambda s: s.str.slice(-TAIL_CHARS))
 
 
-def extract_answers(texts: pl.Series) -> pl.Series:
-    """:func:`extract_answer_expr` over ``texts``, with the Python brace scanner only for rows whose
-    tail has a box the regex could not match (nesting deeper than two levels). Only the texts'
-    tails are read (a very long generation is never copied whole)."""
-    tails = answer_tails(after_reasoning(texts, tail_texts(texts)))
-    frame = pl.DataFrame({"gen": tails})
+def reading_tails(texts: pl.Series) -> pl.Series:
+    """What each text's answer is read from: its last :data:`TAIL_CHARS` characters
+    (:func:`tail_texts`) without the reasoning (:func:`after_reasoning`, which reads the whole
+    text's start: a tail that begins with ``<think>`` is no text that opens with it), each
+    escape sequence reduced (:func:`answer_tails`). The loader takes the same steps over the
+    tails and flags it has already (``triage._measured``)."""
+    texts = texts.cast(pl.String)
+    return answer_tails(after_reasoning(texts, tail_texts(texts)))
+
+
+def _fast_answers(tails: pl.Series) -> pl.DataFrame:
+    """The fast path's ``answer`` and ``deep`` flag of each of :func:`reading_tails` ``tails``."""
     deep = _parts("gen", unescaped=True)[4]
-    fast = frame.select(
+    return pl.DataFrame([tails.alias("gen")]).select(
         extract_answer_expr("gen", unescaped=True).alias("answer"), deep.alias("deep")
     )
+
+
+def extract_answers(texts: pl.Series) -> pl.Series:
+    """:func:`extract_answer_expr` over :func:`reading_tails` of ``texts`` (whole texts: not their
+    tails), with the Python brace scanner only for rows whose tail has a box the regex could
+    not match (nesting deeper than two levels). Only the texts' tails are copied (a very long
+    generation is never copied whole)."""
+    tails = reading_tails(texts)
+    fast = _fast_answers(tails)
     answers = _deep_patched(tails, fast["answer"], fast["deep"])
     return answers.alias(texts.name)
 
@@ -495,29 +512,23 @@ def answer_possible(frame: pl.DataFrame) -> pl.Series:
     return unknown.is_null().alias("possible")
 
 
-def answer_in_text(frame: pl.DataFrame) -> pl.Series:
-    """:func:`answer_possible`, and False where the row's format scored another text than the
-    one shown (``scored_text``: lighteval's text with the reasoning removed, an empty final
-    answer after a reasoning cut at the token limit): its reader took the answer from that
-    text, and one it found none in has none; the reasoning shown is not searched for one."""
-    possible = answer_possible(frame)
-    if "scored_text" not in frame.columns:
-        return possible
-    return (possible & frame.get_column("scored_text").is_null()).alias("possible")
-
-
 def fill_from_parts(
     frame: pl.DataFrame, tails: pl.Series, answers: pl.Series, deep: pl.Series
 ) -> pl.DataFrame:
-    """:func:`fill_extracted` of ``frame`` given every row's :func:`answer_tails` ``tails`` and
+    """:func:`fill_extracted` of ``frame`` given every row's :func:`reading_tails` ``tails`` and
     the fast path's ``answers`` and ``deep`` flags over them (:func:`answer_from_parts`,
-    ``_deep``): the text is not searched again."""
+    ``_deep``): the text is not searched again. A row is filled where its format gave no
+    answer, it has a text, and its reader took no answer from another text: the text is the
+    model's (``answer_unknown`` null: :func:`answer_possible`) and the one its format scored
+    (``scored_text`` null: lighteval's text with the reasoning removed, an empty final answer
+    after a reasoning cut at the token limit; one its reader found none in has none, and the
+    reasoning shown is not searched for one)."""
     if not frame.height:
         return fill_vote_answers(frame)
     # One query (each Series method was one); the rows taken by ``filter``, which is none.
     columns = [frame["extracted"], tails.alias("_tails")]
     possible = pl.lit(True)
-    for name in ("answer_unknown", "scored_text"):  # as answer_in_text
+    for name in ("answer_unknown", "scored_text"):
         if name in frame.columns:
             columns.append(frame[name])
             possible = possible & pl.col(name).is_null()
@@ -538,17 +549,12 @@ def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
     and their normalized form in ``vote_answer`` (see :func:`fill_vote_answers`)."""
     if not frame.height:
         return fill_vote_answers(frame)
-    texts = frame.get_column(column)
-    missing = (
-        frame["extracted"].is_null()
-        & elementwise(texts, pl.Series.is_not_null)
-        & answer_in_text(frame)
-    )
-    if bool(missing.any()):
-        rows = missing.arg_true()
-        found = extract_answers(tail_texts(texts).gather(rows))
-        frame = set_columns(frame, frame["extracted"].scatter(rows, found))
-    return fill_vote_answers(frame)
+    # What the loader fills (``triage.with_measures_and_answers``): the same reading tails
+    # of the whole texts (a text's tail alone may begin with a "<think>" the text does not
+    # open with), filled where the loader fills them (fill_from_parts).
+    tails = reading_tails(frame.get_column(column))
+    fast = _fast_answers(tails)
+    return fill_from_parts(frame, tails, fast["answer"], fast["deep"])
 
 
 def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:

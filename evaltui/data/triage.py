@@ -213,7 +213,9 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
     :func:`ngram_diversity`), from the text (null text: null); each reads at most the last
     :data:`MEASURED_TAIL` characters, so the text's tail gives the same values. ``has_answer``
     reads the format's own ``extracted``: take the measures before the loader fills it from the
-    text."""
+    text. It reads ``column`` as it is: a reasoning model's thinking too, which
+    :func:`with_text_measures` leaves out (its ``has_answer`` is this one's over
+    ``extract.reading_tails``)."""
     return [_repeats_expr(column), has_answer_expr(final_answer_marked_expr(column))]
 
 
@@ -415,11 +417,12 @@ def _measured(
     extracted = frame.get_column("extracted")
     parts = []
     tail_parts = []
-    if answers:
-        # Row by row (None): the series rides along in each slice as a column.
-        exprs = list(_answer_measures_exprs(column, short if isinstance(short, bool) else None))
-    else:
-        exprs = tail_measures_exprs(column)
+    # Row by row (None): the series rides along in each slice as a column. Without answers,
+    # ``tail_repeats`` and ``has_answer`` alone, made of the same parts (the text after its
+    # reasoning: the measures alone said a trace cut while thinking stated its box).
+    exprs = list(_answer_measures_exprs(column, short if isinstance(short, bool) else None))
+    if not answers:
+        exprs = exprs[:2]
     # In slices of rows: the word and n-gram lists of a whole file's tails took ~40 MiB at once
     # for a 16 MB file (the values are row by row, so the same).
     for start in range(0, max(len(texts), 1), MEASURE_ROWS):
@@ -427,29 +430,28 @@ def _measured(
         first = elementwise(some, lambda s: pl.DataFrame({"t": s}).select(_first_exprs(column)))
         tails = first.get_column(column)
         measured = pl.DataFrame([tails, extracted.slice(start, MEASURE_ROWS)])
-        if answers and not isinstance(short, bool):
+        if not isinstance(short, bool):
             measured = set_columns(measured, short.slice(start, MEASURE_ROWS).alias(SHORT_ALLOWED))
-        if answers:
-            # Answers are read from the tails with escape sequences reduced (answer_tails): the
-            # same Series as ``tails`` when none holds one.
-            # and without the reasoning before a "</think>" (after_reasoning).
-            found = answer_tails(
-                after_reasoning(some, tails, first), true_rows(first.get_column(_ESCAPED))
-            )
-            # The answer parts, and the rows the parts made apart are to be looked for in, in
-            # one query.
-            probed = answer_probes(
-                pl.DataFrame([found.alias(_FOUND)]), _FOUND, *answer_part_exprs(_FOUND, every=False)
-            )
-            numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
-            measured = set_columns(
-                measured,
-                *(probed.get_column(name) for name in ("_boxed", "_answer_is", "_deep")),
-                answer_lines(found, true_rows(probed.get_column(LINE_ROWS))),
-                last_numbers(found, numbers),
-                short_replies(found, true_rows(probed.get_column(SHORT_ROWS))),
-            )
-            tail_parts.append(found)
+        # Answers are read from the tails with escape sequences reduced (answer_tails): the
+        # same Series as ``tails`` when none holds one, and without the reasoning before a
+        # "</think>" (after_reasoning): extract.reading_tails, from what is read already.
+        found = answer_tails(
+            after_reasoning(some, tails, first), true_rows(first.get_column(_ESCAPED))
+        )
+        # The answer parts, and the rows the parts made apart are to be looked for in, in
+        # one query.
+        probed = answer_probes(
+            pl.DataFrame([found.alias(_FOUND)]), _FOUND, *answer_part_exprs(_FOUND, every=False)
+        )
+        numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
+        measured = set_columns(
+            measured,
+            *(probed.get_column(name) for name in ("_boxed", "_answer_is", "_deep")),
+            answer_lines(found, true_rows(probed.get_column(LINE_ROWS))),
+            last_numbers(found, numbers),
+            short_replies(found, true_rows(probed.get_column(SHORT_ROWS))),
+        )
+        tail_parts.append(found)
         measured = measured.select(exprs)
         columns = measured.get_columns()
         columns.insert(1, _diversity(first))

@@ -544,3 +544,61 @@ def test_the_answer_of_a_reasoning_model_is_the_one_after_its_thinking() -> None
     done = with_measures_and_answers(frame)
     assert done["extracted"].to_list() == expected
     assert done["has_answer"].to_list() == [True, True, False, False, False, True, True, True]
+
+
+_FAR = "Hmm, 7 and 9. " * 400  # ~5,600 characters: more than a tail (TAIL_CHARS)
+
+#: (text, its answer, whether it states it: ``has_answer``), the same on every path.
+_ONE_ANSWER_CASES = [
+    # an answer in an escape sequence's bold is the answer (a guess when a last number)
+    ("So the result is \x1b[1m7\x1b[0m", "7", False),
+    ("prose " * 900 + "so it is \x1b[1m7\x1b[0m", "7", False),
+    ("The answer is \x1b[1m42\x1b[0m.", "42", True),
+    # a text that opens <think> and never closes it, far longer than a tail: none
+    ("\n<think>\n" + _FAR + "so maybe \x1b[1m7\x1b[0m", None, False),
+    ("<think>So \\boxed{3} maybe", None, False),
+    # a text that does not open <think>, whose tail begins with one: read as any text
+    ("No box. " + " " * TAIL_CHARS + "<think>\nstep 3 then 5 答案 3", "3", False),
+    ("\\boxed{2} " + " " * TAIL_CHARS + "<think>so \\boxed{4}", "4", True),
+    # closed far back (before the tail) or near the end: the answer after it
+    ("<think>" + _FAR + "</think>" + _FAR + "The answer is 8.", "8", True),
+    ("<think>" + _FAR + "Maybe \\boxed{3}.</think>\n\n\\boxed{5}", "5", True),
+    ("<think>" + _FAR + "</think>\n", None, False),
+    # CRLF line ends, the template's <think> in the prompt
+    ("Maybe 3.\r\n</think>\r\n\r\nAnswer: 5\r\n", "5", True),
+    ("work\r\n**Answer:** x+1\r\n", "x+1", True),
+    # CJK
+    ("<think>\n答案可能是 3。\n</think>\n\n答案是 \\boxed{5}。", "5", True),
+    ("中文" * 2500 + "所以是 7", "7", False),
+    # only <think> is a reasoning tag: others are text (their last box, or number)
+    ("<thinking>Maybe \\boxed{3}</thinking>\nSo \\boxed{5}", "5", True),
+    ("<reasoning>Okay, 2+3 is 5 and", "5", False),
+]
+
+
+def test_every_path_gives_a_text_one_answer_after_escapes_reasoning_crlf_and_cjk() -> None:
+    """The one-value form, ``extract_answers``, ``fill_extracted`` (headless frames built
+    without the loader), the loader's ``with_measures_and_answers`` and ``with_text_measures``
+    give each text the same answer and the same ``has_answer``. ``fill_extracted`` searched
+    each text's tail alone: a long text opening ``<think>`` it never closed gave the last
+    number of its thinking (``7``), and a tail beginning ``<think>`` in a text that does not
+    open with it gave none (``3``); ``with_text_measures`` said a trace cut while thinking
+    stated its box."""
+    from evaltui.data.schema import conform
+    from evaltui.data.triage import with_measures_and_answers, with_text_measures
+
+    texts = [text for text, _answer, _stated in _ONE_ANSWER_CASES]
+    expected = [answer for _text, answer, _stated in _ONE_ANSWER_CASES]
+    stated = [has for _text, _answer, has in _ONE_ANSWER_CASES]
+    assert [extract_answer(text) for text in texts] == expected
+    assert extract_answers(pl.Series("gen", texts)).to_list() == expected
+    frame = conform(pl.DataFrame({"prompt": ["p"] * len(texts), "gen": texts}))
+    assert fill_extracted(frame)["extracted"].to_list() == expected
+    loaded = with_measures_and_answers(frame)
+    assert loaded["extracted"].to_list() == expected
+    assert loaded["has_answer"].to_list() == stated
+    assert with_text_measures(frame)["has_answer"].to_list() == stated
+    for row in range(len(texts)):  # one row alone: the frame of a one-record file
+        one = frame.slice(row, 1)
+        assert fill_extracted(one)["extracted"].to_list() == [expected[row]], row
+        assert with_text_measures(one)["has_answer"].to_list() == [stated[row]], row

@@ -511,7 +511,7 @@ def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
     for ``has_answer`` and the extracted answer: the same frame as ``with_text_measures`` then
     ``fill_extracted``, for boxes nested deeper than the regex follows, unclosed boxes, answer
     lines, the format's own answers, null, empty and long texts, escape sequences and control
-    characters, one row and several slices."""
+    characters, reasoning tags, one row and several slices."""
     rng = random.Random(3)
     pieces = ["so \\boxed{42}", "\\boxed{\\frac{1}{\\sqrt{\\frac{2}{3}}}}", "\\boxed{7", "\\fbox{}"]
     pieces += ["The final answer is 12.", "\n**Answer:** x+1\n", "step 3 then 5", "   ", "\n\n"]
@@ -519,6 +519,8 @@ def test_measures_and_answers_in_one_search_equal_the_two_steps() -> None:
     # escape sequences (reduced in the answers' tails) and control characters end an answer
     pieces += ["the answer is 40 \x1b]52;c;aGk=\x07", "\\boxed{\x1b[1m7\x1b[0m}", "so 12\x1b[0m"]
     pieces += ["\\boxed{\\frac{1}{\\sqrt{\\frac{2}{3}}}\x00}", "Answer: \x07\n"]
+    # reasoning tags: a text opening <think> it never closes states no answer, in both
+    pieces += ["<think>", "</think>", "<think>\\boxed{3}"]
 
     def text() -> str | None:
         roll = rng.random()
@@ -797,12 +799,7 @@ def test_a_followed_updates_measures_are_ten_queries_equal_to_each_measure_of_th
     text (``gen_chars`` the stripped text's length, ``tail_repeats`` and ``has_answer`` their
     expressions, ``ngram_diversity`` the per-text expression, the answer ``fill_extracted``'s)
     on random texts: long ones, CJK, blanks, reasoning tags, escapes, empty and None."""
-    from evaltui.data.extract import (
-        after_reasoning,
-        answer_tails,
-        final_answer_marked_expr,
-        tail_texts,
-    )
+    from evaltui.data.extract import final_answer_marked_expr, reading_tails
     from evaltui.data.triage import has_answer_expr, tail_measures_exprs
 
     rng = random.Random(13)
@@ -844,19 +841,18 @@ def test_a_followed_updates_measures_are_ten_queries_equal_to_each_measure_of_th
             per_text_diversity("gen"),
         )
         # an answer is read after the reasoning, from its own search of the text
-        found = answer_tails(after_reasoning(built["gen"], tail_texts(built["gen"])))
+        found = reading_tails(built["gen"])
         answered = pl.DataFrame([found, built["extracted"]]).select(
             has_answer_expr(final_answer_marked_expr("gen"))
         )
         whole = whole.with_columns(answered.to_series())
         for name in ("gen_chars", "tail_repeats", "ngram_diversity", "has_answer"):
             assert got.get_column(name).to_list() == whole.get_column(name).to_list(), (rows, name)
-        # (a tail holding an escape sequence or a reasoning tag can be answered otherwise by
-        # the two paths, on main as here: compared apart, with main's own code, in benchmarks)
-        plain = built["gen"].str.contains("\x1b|think>").fill_null(False).not_()
-        want = fill_extracted(built).filter(plain)
+        # every text, those holding escape sequences and reasoning tags too (fill_extracted
+        # read a tail that begins "<think>" as a text that opens with it)
+        want = fill_extracted(built)
         for name in ("extracted", "vote_answer", "vote_reference"):
-            assert got.filter(plain).get_column(name).equals(want.get_column(name)), (rows, name)
+            assert got.get_column(name).equals(want.get_column(name)), (rows, name)
     one = conform(pl.DataFrame({"gen": ["so \\boxed{42}"] * 8, "answer": ["42"] * 8}))
     with_measures_and_answers(one)
     assert _queries(lambda: with_measures_and_answers(one)) <= 10
