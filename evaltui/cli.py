@@ -961,10 +961,14 @@ def print_summary(
             # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
             # A 0–1 f1 or reward is a mean f1, no accuracy (the score lines say its "correct").
             word = rates_word(kinds, by_run)
-            lines.append(
-                f"{word:<12} {head['accuracy']:.4f} pooled over every run's scored"
-                " generations; by run:"
+            # A bleu_max or mae run beside them is not in it (its mean is in its own units).
+            whose = (
+                "the scored generations of the runs whose score is "
+                + ("an accuracy" if word == "accuracy" else "within 0–1")
+                if any(kind.kind == "continuous" for kind in kinds.values())
+                else "every run's scored generations"
             )
+            lines.append(f"{word:<12} {head['accuracy']:.4f} pooled over {whose}; by run:")
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
         # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
         # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
