@@ -46,7 +46,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.metrics import LOWER_IS_BETTER_NAME
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME, SCORE_NAMES
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -1265,11 +1265,18 @@ class PlainReader(Reader):
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
         # that metric: its direction is then known (a loss under --correct-threshold 1 is
         # correct at <= 1, not >= 1). A ``reward`` is named too, as a reward function's column
-        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME).
-        # Other names say nothing of a direction and stay unnamed.
+        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME),
+        # and a ``score`` (verl's unit-test fraction, a judge's 0.7): a mean score, whose
+        # "correct" is a threshold on it (metrics.SCORE_NAMES). An accuracy's own names
+        # (``accuracy`` 0/0.5/1, ``correct``) stay unnamed: an accuracy, partial credit.
         metric = (
             score_key
-            if score_key and (LOWER_IS_BETTER_NAME.search(score_key) or score_key in REWARD_FIELDS)
+            if score_key
+            and (
+                LOWER_IS_BETTER_NAME.search(score_key)
+                or score_key in REWARD_FIELDS
+                or score_key in SCORE_NAMES
+            )
             else None
         )
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
