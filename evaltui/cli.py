@@ -961,10 +961,14 @@ def print_summary(
             # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
             # A 0–1 f1 or reward is a mean f1, no accuracy (the score lines say its "correct").
             word = rates_word(kinds, by_run)
-            lines.append(
-                f"{word:<12} {head['accuracy']:.4f} pooled over every run's scored"
-                " generations; by run:"
+            # A bleu_max or mae run beside them is not in it (its mean is in its own units).
+            whose = (
+                "the scored generations of the runs whose score is "
+                + ("an accuracy" if word == "accuracy" else "within 0–1")
+                if any(kind.kind == "continuous" for kind in kinds.values())
+                else "every run's scored generations"
             )
+            lines.append(f"{word:<12} {head['accuracy']:.4f} pooled over {whose}; by run:")
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
         # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
         # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
@@ -1651,7 +1655,65 @@ def dispatch(argv: list[str]) -> int:
             f"{shown_path(argv[0])}: no such file or directory, nor a command: "
             f"did you mean 'evaltui {meant}'?"
         )
-    return cmd_app(argv)
+    with keys_unechoed():
+        return cmd_app(argv)
+
+
+@contextlib.contextmanager
+def keys_unechoed(stream: Any = None) -> Iterator[None]:
+    """While the app starts, keys typed are not echoed by the terminal: ``evaltui big_folder``
+    then ``j j`` while Python imports the app printed ``jj`` on the shell's line above the app,
+    and left it there after. The keys stay in the terminal's input for the app to read (echo
+    only is off); the settings are put back as they were on every way out (the app's end, an
+    error, Ctrl-C or a usage error before it starts, SIGTERM or SIGHUP meanwhile). Only when
+    ``stream`` (standard input) is a terminal this process may set: not in the background
+    (``evaltui runs &``: setting it would stop the process), nor off the main thread."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX terminal
+        yield
+        return
+    stream = sys.stdin if stream is None else stream
+    try:
+        fd = stream.fileno()
+        usable = os.isatty(fd) and threading.current_thread() is threading.main_thread()
+        with contextlib.suppress(OSError):  # a terminal that is not ours: no process group
+            usable = usable and os.tcgetpgrp(fd) == os.getpgrp()
+        saved = termios.tcgetattr(fd) if usable else None
+    except (AttributeError, ValueError, OSError, termios.error):
+        saved = None
+    if saved is None or not saved[3] & termios.ECHO:
+        yield
+        return
+    quiet = list(saved)
+    quiet[3] &= ~termios.ECHO
+
+    def restore() -> None:
+        with contextlib.suppress(OSError, termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+    def stopped(sig: int, _frame: Any) -> None:
+        restore()
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    except (OSError, termios.error):
+        yield
+        return
+    signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {
+        sig: signal.signal(sig, stopped)
+        for sig in signals
+        if signal.getsignal(sig) is signal.SIG_DFL
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        restore()
 
 
 def meant_command(word: str) -> str | None:

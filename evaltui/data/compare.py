@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.distinct import CHAT_MARKUP
-from evaltui.data.metrics import ScoreKind, compact_score, format_score, run_kinds
+from evaltui.data.metrics import ScoreKind, compact_score, format_score, named, run_kinds
 from evaltui.data.runs import listed_runs, resolve_run
 from evaltui.data.sanitize import (
     as_written,
@@ -421,12 +421,12 @@ class Comparison:
             or self.different_measures  # said in the headline
             or (
                 self.kind_a.accuracy == self.kind_b.accuracy
-                and (self.kind_a.metric or "") == (self.kind_b.metric or "")
+                and named(self.kind_a.metric) == named(self.kind_b.metric)
             )
         ):
             return ""
         # One metric of two kinds (acc 0/1, and acc with a NaN: continuous) is one metric.
-        same = (self.kind_a.metric or "") == (self.kind_b.metric or "")
+        same = named(self.kind_a.metric) == named(self.kind_b.metric)
         return (
             f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}: "
             f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
@@ -678,13 +678,13 @@ def different_measures(a: ScoreKind | None, b: ScoreKind | None) -> str:
         return ""
     if a.accuracy and b.accuracy:
         return ""
-    if (a.metric or "") == (b.metric or ""):
+    if named(a.metric) == named(b.metric):
         # One name (or none: two plain files' "accuracy" fields) is one measure unless one run
         # is an accuracy and the other's scores leave 0-1: a 0/1 score against one of 0-100
         # gave "+41.41 in mean score, improved 3". An accuracy made continuous by a NaN or an
         # infinity keeps its finite scores in 0-1 and is compared (with a warning).
         other = b if a.accuracy else a if b.accuracy else None
-        if other is None and not a.metric and _other_scales(a, b):
+        if other is None and not named(a.metric) and _other_scales(a, b):
             # Two unnamed continuous scores, one within -1…1 (a reward) or 0-10 (a 1-10
             # judge) and one several times as wide beyond it (a 0-100 judge): '-61.32 in mean
             # score, lower 20' said nothing.

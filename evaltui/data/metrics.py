@@ -117,7 +117,7 @@ LOWER_IS_BETTER_NAME = re.compile(
 #: verl's ``reward``, a GRPO reward model's 0.23), a win rate, a probability. Their mean is a mean
 #: f1 or a mean reward, not a share of samples answered right; "correct" is their threshold.
 #: An accuracy's own names (``acc``, ``exact_match``, an Inspect scorer's C/I/P ``match``, a plain
-#: file's ``accuracy`` 0/0.5/1) and an unnamed score stay an accuracy.
+#: file's ``accuracy`` 0/0.5/1) and a score the format does not name stay an accuracy.
 MEASURE_NAME = re.compile(
     r"(?:^|[_\-\s/,@.])(?:rewards?|f1|f1_score|rouge\w*|bleu\w*|meteor|chrf\w*|bert_?score|"
     r"similarity|cosine|precision|recall|win_?rate\w*|prob|probability|likelihood)"
@@ -126,14 +126,28 @@ MEASURE_NAME = re.compile(
 )
 
 
+#: A score field's name that says only that it is a score (a plain file's ``score``: verl's
+#: unit-test fraction, a judge's 0.7): its 0–1 values are no share of samples answered right
+#: but a mean score, whose "correct" is a threshold on it (said beside). Shown without the name,
+#: which would only repeat it (``score: 0–1 score``). A 0/1 ``score`` is an accuracy still.
+SCORE_NAMES = frozenset({"score", "scores"})
+
+
+def named(metric: str | None) -> str:
+    """``metric`` as a name telling one measure from another, "" when it names none: unnamed, or
+    a bare ``score`` (:data:`SCORE_NAMES`; a plain file's ``score`` against another's unnamed
+    one is one measure, as before it was named)."""
+    return "" if metric is None or metric in SCORE_NAMES else metric
+
+
 def measure_named(metric: str | None) -> bool:
     """Whether ``metric`` names a measure that is no accuracy though it lies within 0–1
-    (:data:`MEASURE_NAME`: ``f1``, ``rouge1``, ``reward``, ``accuracy_reward``; every name of
-    several joined by ", ")."""
+    (:data:`MEASURE_NAME`: ``f1``, ``rouge1``, ``reward``, ``accuracy_reward``; a bare ``score``,
+    :data:`SCORE_NAMES`; every name of several joined by ", ")."""
     if not metric:
         return False
     names = [name for name in metric.split(", ") if name]
-    return bool(names) and all(MEASURE_NAME.search(name) for name in names)
+    return bool(names) and all(name in SCORE_NAMES or MEASURE_NAME.search(name) for name in names)
 
 
 def names_run(name: str, run: str) -> bool:
@@ -303,7 +317,7 @@ class ScoreKind:
     def short(self) -> str:
         """A table cell: ``accuracy 0/1``, ``f1 0–1 score`` (a 0–1 measure, no accuracy), ``mae
         continuous ↓`` (↑ higher is better, ? unknown)."""
-        prefix = f"{self.metric_name()} " if self.metric else ""
+        prefix = f"{self.metric_name()} " if named(self.metric) else ""
         if self.kind == "unscored":
             return prefix + "unscored"
         if self.accuracy and not self.rate:
@@ -341,7 +355,7 @@ class ScoreKind:
         """A few words for headers and tables, e.g. ``mae: continuous 103.4–259.6 and 17
         non-finite, lower is better``. The metric name comes from input files (its newlines
         shown, :meth:`metric_name`): the caller sanitizes the line for display."""
-        prefix = f"{self.metric_name()}: " if self.metric else ""
+        prefix = f"{self.metric_name()}: " if named(self.metric) else ""
         if self.kind == "unscored":
             return prefix + "unscored"
         if self.kind == "binary":

@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.columns import known_names, resolve_column
+from evaltui.data.metrics import SCORE_NAMES
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.triage import SUSPECT_EXPR, TRUNCATED_EXPR
 
@@ -676,7 +677,8 @@ def scale_key() -> pl.Expr:
         pl.when(kind.is_in(["binary", "fraction"]))
         .then(pl.lit(""))
         .when(kind == "continuous")
-        .then(pl.col("score_metric").fill_null("~"))
+        # A bare ``score`` names no measure (metrics.named): one scale with an unnamed one.
+        .then(pl.col("score_metric").replace(sorted(SCORE_NAMES), None).fill_null("~"))
         .otherwise(None)
     )
 

@@ -789,11 +789,15 @@ class RunTriage:
     """False while token lengths are not known (and the format has no stop reason)."""
     score: str = "accuracy"
     """What the means are: ``accuracy`` (a rate, shown in %) or a continuous score's mean in its
-    own units (``mean bleu_max``), never a bleu of 19.68 shown as "1968.4%"."""
+    own units (``mean bleu_max``), never a bleu of 19.68 shown as "1968.4%"; a 0–1 score that
+    is no accuracy as the header calls its mean (``mean reward``, ``mean score``)."""
+    share: bool = False
+    """The means are within 0–1 though no accuracy (a mean f1, reward or score): in % as the
+    summary's avg@n gives them."""
 
     @property
     def percent(self) -> bool:
-        return self.score == "accuracy"
+        return self.score == "accuracy" or self.share
 
 
 def run_triage(
@@ -828,6 +832,8 @@ def run_triage(
     for row in rows.iter_rows(named=True):  # one row per run: a handful at most
         kind = kinds.get(str(row["run"]))
         continuous = kind is not None and kind.kind == "continuous"
+        # A 0–1 f1, reward or score: its mean as the header names it, not "accuracy".
+        share = kind is not None and kind.accuracy and not kind.rate
         out.append(
             RunTriage(
                 str(row["run"]),
@@ -836,7 +842,10 @@ def run_triage(
                 row["acc_done"],
                 row["acc_cut"],
                 bool(row["known"]),
-                f"mean {kind.metric or 'score'}" if continuous and kind else "accuracy",
+                f"mean {kind.metric or 'score'}"
+                if continuous and kind
+                else (kind.mean_word() if share and kind else "accuracy"),
+                share,
             )
         )
     return out

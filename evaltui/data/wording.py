@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
+
+from evaltui.data.sanitize import visible
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
@@ -41,3 +44,11 @@ def signed_fixed(value: float, decimals: int) -> str:
     comparison's headline read 'B − A accuracy: -0.000' for runs with equal accuracies)."""
     text = f"{value:+.{decimals}f}"
     return "+" + text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def flag_words(flag: str, value: str) -> str:
+    """``--metric 'exact match'``: a flag a message suggests with its value as a shell reads it
+    back (:func:`shlex.quote`), so it can be pasted; the value comes from an input file (a
+    metric's or a field's name), so its control characters are shown (``␛``), never sent to the
+    terminal. ``--metric it's f1`` could not be pasted, ``--metric 'it'"'"'s f1'`` can."""
+    return f"{flag} {shlex.quote(visible(value, multiline=False))}"

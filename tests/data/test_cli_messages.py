@@ -3,6 +3,7 @@ the exit code the README gives."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +298,29 @@ def test_summarize_follow_names_a_bad_lines_file_as_the_end_summary_does(
     err = capsys.readouterr().err
     assert "bad line     new␊line/x.jsonl:2: not valid JSON" in err, err
     assert "new line" not in err
+
+
+def test_a_metric_a_note_suggests_can_be_pasted_back(tmp_path: Path, capsys: Any) -> None:
+    """A note's ``(--metric NAME to score by that instead)`` gave the name as it was: a metric
+    ``exact match`` read ``--metric exact match``, which a shell passes as two words, and one
+    holding a quote could not be pasted at all. It is shell-quoted now, its control characters
+    shown (``␛``), never sent to the terminal."""
+    import shlex
+
+    data = tmp_path / "evals"
+    data.mkdir()
+    rows = [{"prompt": "p", "gen": "g", "answer": "1", "scores": {"acc": 1, "it's f1": 0.5}}]
+    (data / "a.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert main(["summarize", str(data), "-o", str(tmp_path / "s.json")]) == 0
+    err = capsys.readouterr().err
+    hint = err.split("(--metric ", 1)[1].split(" to score by", 1)[0]
+    assert hint == "'it'\"'\"'s f1'"
+    assert shlex.split(f"--metric {hint}") == ["--metric", "it's f1"]
+
+    (data / "a.jsonl").write_text(
+        json.dumps({"prompt": "p", "gen": "g", "scores": {"acc": 1, "f1 \x1b[31mred": 1}}) + "\n"
+    )
+    assert main(["summarize", str(data), "-o", str(tmp_path / "s.json")]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "(--metric 'f1 ␛[31mred' to score by that instead)" in err

@@ -5,7 +5,8 @@ Every run whose scores all fall within 0–1 was "accuracy (0–1), correct ≥ 
 reward model's 0.23. Their mean is a mean f1; "correct" (pass@k, maj@k, never/flaky/always) is
 a threshold on it, said wherever those are shown. The numbers (the combined JSON, the Stats
 table) are an accuracy's as before: only the words differ. An accuracy's own names, an Inspect
-scorer's partial credit and an unnamed 0–1 score stay an accuracy.
+scorer's partial credit and a score the format does not name stay an accuracy; a plain file's
+``score`` (verl's unit-test fraction) is a mean score.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from evaltui.cli import main
@@ -47,6 +49,59 @@ def test_partial_credit_of_a_correctness_check_stays_an_accuracy(metric: str | N
     assert kind.rate and kind.mean_word() == "accuracy"
     prefix = f"{metric}: " if metric else ""
     assert kind.describe() == prefix + "accuracy (0–1, partial credit), correct ≥ 0.5"
+
+
+def test_a_plain_files_0_1_score_is_a_mean_score_its_accuracy_field_an_accuracy(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """verl's ``score`` (the share of a problem's unit tests passed: 0.25, 0.75) read "accuracy
+    0.4688" in the header, "accuracy (0–1, partial credit)" under it and "accuracy completed" in
+    triage, beside a pass@1 of 58% on the same generations: a person read the share of problems
+    solved. It is the mean score now (the app's column says ``mean score`` from the same words);
+    a field named ``accuracy`` with 0/0.5/1 stays an accuracy, a 0/1 ``score`` one too. The
+    combined JSON's numbers are as before."""
+    scores = [0.0, 0.25, 0.75, 1.0, 0.5, 0.25, 1.0, 0.0]
+    for field in ("score", "accuracy"):
+        folder = tmp_path / field / "verl"
+        folder.mkdir(parents=True)
+        records = [
+            {"prompt": f"P{i // 2}", "response": "def f(): ...", "ground_truth": "t", field: s}
+            for i, s in enumerate(scores)
+        ]
+        (folder / "val.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    binary = tmp_path / "binary" / "verl"
+    binary.mkdir(parents=True)
+    (binary / "val.jsonl").write_text(
+        "".join(json.dumps({"prompt": "P", "response": "r", "score": s}) + "\n" for s in (0, 1))
+    )
+    base = ["--model", str(word_tokenizer), "--no-cache"]
+
+    out = tmp_path / "score.json"
+    assert main(["summarize", str(tmp_path / "score"), "-o", str(out), *base]) == 0
+    err = capsys.readouterr().err
+    assert "mean score   0.4688 mean score over scored generations" in err, err
+    assert "verl: 0–1 score 0–1, not an accuracy, correct ≥ 0.5" in err
+    assert "; mean score completed 46.9% vs truncated" in err
+    assert "accuracy (" not in err and "\naccuracy " not in err
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["score_kind"] for r in records} == {"fraction"}
+    assert {r["correct_threshold"] for r in records} == {0.5}
+    assert [r["average_accuracy"] for r in records] == [0.125, 0.875, 0.375, 0.5]
+    from evaltui.app.display import mean_header
+
+    # The app's column is named from the same words: "mean score", not "accuracy".
+    assert mean_header(pl.DataFrame(records)) == "mean score"
+
+    assert main(["summarize", str(tmp_path / "accuracy"), "-o", str(out), *base]) == 0
+    err = capsys.readouterr().err
+    assert "accuracy     0.4688 mean score over scored generations" in err, err
+    assert "verl: accuracy (0–1, partial credit), correct ≥ 0.5" in err
+    assert "; accuracy completed 46.9% vs truncated" in err
+
+    assert main(["summarize", str(tmp_path / "binary"), "-o", str(out), *base]) == 0
+    err = capsys.readouterr().err
+    assert "accuracy     0.5000 mean score over scored generations" in err, err
+    assert "verl: accuracy (0/1)\n" in err
 
 
 def test_runs_of_a_measure_beside_an_accuracy_are_mean_scores() -> None:

@@ -972,8 +972,9 @@ def test_a_plain_score_field_named_for_a_loss_is_lower_is_better(
 def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
     tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A name that says nothing of a direction (`--score-field bleu`, `score`) is not made a
-    metric: its direction stays unknown, as before."""
+    """A name that says nothing of a direction (`--score-field bleu`, `score`) gives none: its
+    direction stays unknown, as before (a bleu is not made a metric; a `score` is named, see
+    test_score_words, and its direction stays unknown too)."""
     from evaltui.cli import main
 
     a, _b = plain_loss_runs(tmp_path, "bleu")

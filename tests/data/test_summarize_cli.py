@@ -991,3 +991,29 @@ def test_the_summary_gives_the_mean_of_runs_whose_score_is_no_accuracy(
     err = capsys.readouterr().err
     assert "mean mae     by run" in err
     assert re.search(r"^  x  1\.5000$", err, re.M) and re.search(r"^  y  3\.0000$", err, re.M), err
+
+
+def test_the_pooled_accuracy_says_it_leaves_a_continuous_run_out(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any
+) -> None:
+    """Two accuracy runs and a 0–100 score's run: "accuracy 0.5000 pooled over every run's
+    scored generations" was the two accuracy runs' alone (the other's are scored, not in it)."""
+    for run, field, scores in (
+        ("a", "accuracy", [1, 0]),
+        ("b", "accuracy", [1, 0]),
+        ("c", "score", [35.0, 80.0]),
+    ):
+        write_jsonl(
+            tmp_path / "evals" / run / "out.jsonl",
+            [
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", field: s}
+                for i, s in enumerate(scores)
+            ],
+        )
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json")]
+    assert main([*argv, "--model", str(word_tokenizer), "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "accuracy     0.5000 pooled over the scored generations of the runs whose score is an"
+        " accuracy; by run:\n  a  0.5000\n  b  0.5000\n"
+    ) in err, err

@@ -66,7 +66,7 @@ from evaltui.data.formats.base import (
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
-from evaltui.data.wording import plural
+from evaltui.data.wording import flag_words, plural
 
 NEW = {"doc", "metric", "model_response"}
 OLD = {"predictions", "gold"}
@@ -961,7 +961,7 @@ class LightevalReader(Reader):
         elif others and options.metric is None:
             notes.append(
                 f"{source}: scored by {_names(list(scored_by))}; its docs also have"
-                f" {_names(others)} (--metric {others[0]} to score by that instead)"
+                f" {_names(others)} ({flag_words('--metric', others[0])} to score by that instead)"
             )
         for metric, docs in doc_level.items():
             docs_word = "doc" if docs == 1 else "docs"

@@ -72,7 +72,7 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.formats.plain_document import JsonDocument
 from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
-from evaltui.data.wording import plural
+from evaltui.data.wording import flag_words, plural
 
 #: A run's date id: ``datetime.now().isoformat()`` with ":" as "-", which has no fraction on a
 #: whole second (the harness itself takes it as what follows the name's last "_").
@@ -1341,7 +1341,7 @@ class LmEvalReader(Reader):
             notes.append(
                 f"{source}: {task}: {_names(passed_over)} (each doc's log-likelihood, a part of"
                 " the corpus perplexity) is no score of the doc: passed over"
-                f" (--metric {next(iter(passed_over))} to see it)"
+                f" ({flag_words('--metric', next(iter(passed_over)))} to see it)"
             )
         if rolling:
             notes.append(
@@ -1412,7 +1412,7 @@ class LmEvalReader(Reader):
         elif also and options.metric is None:
             notes.append(
                 f"{source}: scored by {_names(scored_by)}; its records also have "
-                f"{_names(also)} (--metric {next(iter(also))} to score by that instead)"
+                f"{_names(also)} ({flag_words('--metric', next(iter(also)))} to score by that instead)"
             )
         if starts is None:
             errors = document_errors + errors

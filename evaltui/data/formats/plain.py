@@ -46,9 +46,9 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.metrics import LOWER_IS_BETTER_NAME
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME, SCORE_NAMES
 from evaltui.data.schema import LoadError
-from evaltui.data.wording import first_few, plural
+from evaltui.data.wording import first_few, flag_words, plural
 
 #: The plain reader's score for records that merely have a prompt and a generation field: any
 #: format's own claim (a sniff above it, or a companion) wins.
@@ -555,12 +555,12 @@ def _reward_score(
     if score_key is not None and chosen == score_key:
         how = (
             f"scored by {chosen!r}, the summed reward; its records also have reward functions'"
-            f" {_quoted(others)} (--metric {others[0]} to score by one)"
+            f" {_quoted(others)} ({flag_words('--metric', others[0])} to score by one)"
         )
     elif others:
         how = (
             f"scored by the reward function {chosen!r}; its records also have {_quoted(others)}"
-            f" (--metric {others[0]} to score by that instead)"
+            f" ({flag_words('--metric', others[0])} to score by that instead)"
         )
         if score_key is None:  # TRL since 0.16: no column holds the reward trained on
             how += "; the reward trained on, their weighted sum, is not in the file"
@@ -784,7 +784,7 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
     elif others:
         how = (
             f"{field!r} holds a dict of scores: scored by {chosen!r}; it also has"
-            f" {_quoted(others)} (--metric {others[0]} to score by that instead)"
+            f" {_quoted(others)} ({flag_words('--metric', others[0])} to score by that instead)"
         )
     else:
         how = f"{field!r} holds a dict of one score, {chosen!r}: scored by it"
@@ -1151,7 +1151,8 @@ class PlainReader(Reader):
             # A path into a dict of scores (--score-field accuracy.f1) is a field and --metric.
             field, _, key = name.partition(".")
             pick = (
-                f"; --score-field {field} --metric {key} scores by the key {key!r}"
+                f"; {flag_words('--score-field', field)} {flag_words('--metric', key)} scores by"
+                f" the key {key!r}"
                 f" of the dict {field!r} holds"
                 if flag == "--score-field" and key and field in dict_fields
                 else ""
@@ -1264,11 +1265,18 @@ class PlainReader(Reader):
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
         # that metric: its direction is then known (a loss under --correct-threshold 1 is
         # correct at <= 1, not >= 1). A ``reward`` is named too, as a reward function's column
-        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME).
-        # Other names say nothing of a direction and stay unnamed.
+        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME),
+        # and a ``score`` (verl's unit-test fraction, a judge's 0.7): a mean score, whose
+        # "correct" is a threshold on it (metrics.SCORE_NAMES). An accuracy's own names
+        # (``accuracy`` 0/0.5/1, ``correct``) stay unnamed: an accuracy, partial credit.
         metric = (
             score_key
-            if score_key and (LOWER_IS_BETTER_NAME.search(score_key) or score_key in REWARD_FIELDS)
+            if score_key
+            and (
+                LOWER_IS_BETTER_NAME.search(score_key)
+                or score_key in REWARD_FIELDS
+                or score_key in SCORE_NAMES
+            )
             else None
         )
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
