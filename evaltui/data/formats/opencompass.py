@@ -102,10 +102,10 @@ def results_path(path: Path, dataset: str | None = None) -> Path | None:
     return candidate if candidate is not None and candidate.is_file() else None
 
 
-SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)$")
+SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)\Z", re.DOTALL | re.ASCII)
 
 #: A work dir's name: ``<YYYYMMDD_HHMMSS>``, when the run started.
-WORK_DIR_NAME = re.compile(r"^(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)$")
+WORK_DIR_NAME = re.compile(r"^(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)\Z", re.ASCII)
 
 
 def work_dir_run(path: Path, options: ReadOptions, dataset: str) -> RunIdentity | None:
