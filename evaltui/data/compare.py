@@ -31,6 +31,7 @@ from evaltui.data.sanitize import (
     cell_width,
     cut_mark,
     distinct_middle,
+    name_line,
     one_line,
     pad_cells,
     visible,
@@ -492,7 +493,7 @@ class Comparison:
                     # As written: on an ASCII standard output '题目一' (6 cells) is written
                     # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
                     # the others'.
-                    as_written(one_line(str(row["prompt_id"]), 24, mark), encoding),
+                    as_written(name_line(str(row["prompt_id"]), 24, mark), encoding),
                     as_written(one_line(row["prompt_a"], 60, mark), encoding),
                 )
                 for row in rows

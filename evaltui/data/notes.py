@@ -22,7 +22,9 @@ from evaltui.data.wording import plural
 #: Files named in a folded note; the rest are counted ("and 97 more").
 NAMED = 3
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: A number in a note (``1,234``, ``0.5``): notes that differ only in their numbers are one kind
+#: (the problems screen groups reasons the same way).
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ def fold_notes(notes: Sequence[str], sources: Iterable[str]) -> list[NoteGroup]:
     for index, note in enumerate(notes):
         split = split_note(note, known) if known else None
         # A note about no known file is its own kind (an exact repeat is said once).
-        key = f"\0{note}" if split is None else _NUMBER.sub("#", split[1])
+        key = f"\0{note}" if split is None else NUMBER.sub("#", split[1])
         if split is None:
             split = ("", note)
         elif key in groups and any(s == split[0] for s, _, _ in groups[key]):

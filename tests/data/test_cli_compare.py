@@ -473,3 +473,30 @@ def test_two_paths_are_a_and_b_in_the_order_given(
     assert main(["compare", str(tmp_path / "evals"), "--summary-json", str(summary), *common]) == 0
     got = json.loads(summary.read_text(encoding="utf-8"))
     assert (got["run_a"], got["run_b"]) == ("r_mae", "r_mae2")
+
+
+def test_a_prompt_id_with_a_line_break_is_shown_with_it(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A prompt id is a name: lm-eval's holds its task's, from the file name, which may hold a
+    line break (``samples_toy\nmath_<date>.jsonl``). The largest changes listed it folded to
+    one line, ``toy math:0``; its line break is shown as the other names' are (``toy␊math:0``)."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "lm_eval"
+    source = next((fixture / "outputs" / "run_scripted").glob("*/samples_toy_math_gen_*.jsonl"))
+    date = source.name.removeprefix("samples_toy_math_gen_")
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    strict = [r for r in records if r["filter"] == "strict-match"]  # exact_match 1, 1, 1, 0
+    for model, records in (
+        ("org__old", strict),
+        ("org__new", [{**r, "exact_match": 0.0} for r in strict]),
+    ):
+        write_jsonl(tmp_path / "d" / model / f"samples_toy\nmath_{date}", records)
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert main(["compare", str(tmp_path / "d"), "-o", str(tmp_path / "o.csv"), *common]) == 0
+    report = capsys.readouterr().out
+    assert "improved 3 · regressed 0 · unchanged 1" in report
+    assert [line.split()[3] for line in report.splitlines() if "0.0% → 100.0%" in line] == [
+        "toy␊math:0",
+        "toy␊math:1",
+        "toy␊math:2",
+    ]

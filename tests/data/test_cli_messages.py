@@ -63,7 +63,7 @@ def test_a_folder_with_nothing_to_read_says_what_it_holds_and_what_to_do(
     assert err.count("\n") == 1 and "no file with a known extension (" in err
     # The extensions read: not .jsonl.gz, found only to be listed as compressed, not read
     # (explore36: named among the known ones, it was taken to be read).
-    assert "(.eval, .json, .jsonl, .parquet);" in err and ".gz" not in err
+    assert "(.eval, .eval2, .json, .jsonl, .parquet);" in err and ".gz" not in err
     assert err.endswith(
         "; it holds 4 other files (data.csv, notes.txt, sub/more.tsv and 1 more): name a file "
         "to try it whatever its extension, or give --pattern GLOB\n"

@@ -16,6 +16,7 @@ log written whole (monolith members) reads.
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -118,13 +119,14 @@ def _write_chunked_sample(archive: zipfile.ZipFile, sample: dict[str, Any]) -> N
         archive.writestr(f"{prefix}/attachments/{start}.json", json.dumps([text]))
 
 
-def write_chunked_eval(path: Path, data: dict[str, Any]) -> Path:
+def write_chunked_eval(path: Path, data: dict[str, Any], version: int = 3) -> Path:
     """An .eval archive of chunked samples: the header (version 3) and summaries, then each
-    sample's folder, as ``convert_eval_logs_to_chunked`` writes it."""
+    sample's folder, as ``convert_eval_logs_to_chunked`` writes it (``.eval2``'s converter
+    copies the header as it was: ``version``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         header = {k: v for k, v in data.items() if k not in ("samples", "reductions")}
-        archive.writestr("header.json", json.dumps({**header, "version": 3}))
+        archive.writestr("header.json", json.dumps({**header, "version": version}))
         summaries = [
             {k: s[k] for k in ("id", "epoch", "input", "target", "scores")} for s in data["samples"]
         ]
@@ -220,3 +222,25 @@ def test_a_chunked_sample_whose_reference_points_nowhere_is_its_own_error(tmp_pa
         " samples/p0_epoch_2/messages/ chunks"
     ]
     assert result.generations.height == 5
+
+
+def test_an_eval2_log_reads_as_the_log_it_was_converted_from(tmp_path: Path) -> None:
+    """``.eval2`` is Inspect's experimental chunked format (``log/_recorders/eval2``:
+    ``EVAL2_LOG_FILE_EXTENSION``, written by ``convert_eval_logs_to_eval2``): the ``.eval``'s
+    header, summaries and reductions copied as they are, each sample chunked as above. A folder
+    of one was "no file with a known extension"; it reads as the log it came from, and beside
+    that ``.eval`` it is the same log saved twice, read once."""
+    data = _log()
+    name = "2026-11-23T19-59-31_toy_AAA"
+    write_eval(tmp_path / "whole" / f"{name}.eval", data)
+    converted = write_chunked_eval(
+        tmp_path / "converted" / f"{name}.eval2", data, version=data["version"]
+    )
+    whole, _whole_errors, _notes = _rows(tmp_path / "whole")
+    rows, errors, _notes = _rows(tmp_path / "converted")
+    assert errors == []
+    assert rows == whole
+    shutil.copy(converted, tmp_path / "whole")
+    both, errors, notes = _rows(tmp_path / "whole")
+    assert errors == [] and both == whole
+    assert f"{name}.eval2: the same Inspect log as {name}.eval" in "\n".join(notes)

@@ -1813,3 +1813,31 @@ def test_generative_choices_from_a_doc_field_or_its_template_and_not_a_function(
     assert _choice_target(2, ["x", "y"]) is None
     assert _choice_target("y", ["x", "y"]) is None
     assert _choice_target(True, ["x", "y"]) is None
+
+
+def test_task_name_with_a_line_break_is_the_task(tmp_path: Path) -> None:
+    """The harness writes ``samples_<task>_<date>.jsonl`` with the task's name as it is (its
+    YAML's ``task:``): a name with a line break was not matched (``.`` stops at it), so the file
+    was read as a ≤0.4.2 ``<model_args>_<task>`` file and the task was the whole file name
+    (``samples_toy\\nmath_gen_2026-…:0``). A name that only ends in a line break after
+    ``.jsonl`` is no samples file (``$`` matched before it)."""
+    from evaltui.data.formats.lm_eval import SAMPLES_NAME
+    from evaltui.data.formats.lm_eval_write_out import NAME
+
+    folder = tmp_path / MODEL_DIR.name
+    folder.mkdir()
+    results = RESULTS.read_text(encoding="utf-8").replace('"toy_math_gen"', '"toy\\nmath_gen"')
+    (folder / RESULTS.name).write_text(results, encoding="utf-8")
+    path = folder / f"samples_toy\nmath_gen_{DATE}.jsonl"
+    shutil.copy(samples("toy_math_gen"), path)
+    result = read(path)
+    assert result.errors == []
+    assert by_run(result.frame, "prompt_id")[f"{MODEL} · strict-match"] == [
+        f"toy\nmath_gen:{doc}" for doc in range(4)
+    ]
+    assert by_run(result.frame, "accuracy") == by_run(read_clean("toy_math_gen"), "accuracy")
+    assert SAMPLES_NAME.match(f"samples_x_{DATE}.jsonl\n") is None
+    assert SAMPLES_NAME.match("samples_x_٢٠٢٦-١١-٢٣T١٩-٤٩-٤٨.jsonl") is None  # not isoformat's
+    match = NAME.match("a\nb_write_out_info.json")
+    assert match is not None and match["task"] == "a\nb"
+    assert NAME.match("b_write_out_info.json\n") is None

@@ -1746,3 +1746,62 @@ def test_ppl_and_ll_entries_show_the_question_their_labels_share(tmp_path: Path)
     )
     result = load([tmp_path / "same"], LoadOptions(tokenize=False, use_cache=False))
     assert result.generations["prompt"].to_list() == ["Q: Which planet is red?\nAnswer:"]
+
+
+def test_aisbench_sample_ids_scan_reads_each_line_as_its_parse_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A records export counts each id's generation lines (``records_companions``) by a scan of
+    each line's head, not a parse of every line: an id or a ``prediction`` key quoted inside a
+    prompt, a prompt ending in a backslash, a failed request, keys in another order, a chat
+    prompt's list, an escaped dataset name and a truncated last line are each counted as the
+    line's JSON says (the parse of every line, as the load reads them)."""
+    from evaltui.data.formats import opencompass
+    from evaltui.data.formats.opencompass import _sample_ids, _sample_line
+    from evaltui.data.formats.plain import parse_json_lines
+
+    head = '{"data_abbr": "ds", "id": %s, "success": true, "uuid": "u", "origin_prompt": '
+    lines = [
+        # 1: the prompt quotes another line's head: still id 0
+        head % 0 + r'"Q0 \", \"id\": 7, \"prediction\": \"x", "prediction": "A", "gold": "0"}',
+        # 2: a prompt ending in an escaped backslash (its closing quote is not escaped)
+        head % 0 + r'"C:\\", "prediction": "B", "gold": "0"}',
+        # 3: a failed request: no generation
+        head.replace("true", "false") % 1 + '"Q1", "error_info": "500"}',
+        # 4: no success, keys in another order
+        '{"id": 1, "prediction": "C", "origin_prompt": "Q1", "data_abbr": "ds"}',
+        # 5: a chat prompt (a list)
+        head % 1 + '[{"role": "HUMAN", "prompt": "Q1"}], "prediction": "D", "gold": "1"}',
+        # 6: "prediction" only inside another value: no generation (no such key)
+        head % 2 + r'"Q2", "error_info": "x, \"prediction\": y"}',
+        "",
+        # 8: a dataset written ASCII-escaped (ensure_ascii), its id not an index
+        '{"data_abbr": "ceval-\\u6cd5", "id": "x7", "success": true, "uuid": "u", '
+        '"origin_prompt": "Q", "prediction": "E", "gold": "x"}',
+        # 9: a prompt that never ends on its line (not JSON: no row)
+        head % 3 + '"Q3, "prediction": "F"}',
+        # 10: an id too big for the head's digits, read by the parse
+        head % (10**20) + '"Q", "prediction": "G", "gold": "x"}',
+        # 11: a last line cut short (still being written)
+        head % 4 + '"Q4", "prediction": "H", "go',
+    ]
+    path = tmp_path / "predictions" / "m" / "ds.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = [
+        (line, record.get("data_abbr"), record["id"])
+        for line, _offset, record in parse_json_lines(path, path.name)[0]
+        if _sample_line(record)
+    ]
+    seen: list[str] = []
+
+    def parse(text: str) -> Any:
+        seen.append(text)
+        return json.loads(text)
+
+    monkeypatch.setattr(opencompass, "parse_json", parse)
+    expected = [(1, "ds", 0), (2, "ds", 0), (4, "ds", 1), (5, "ds", 1), (8, "ceval-法", "x7")]
+    expected.append((10, "ds", 10**20))
+    assert list(_sample_ids(path)) == parsed == expected
+    # AISBench's own lines (1, 2) are read from their heads; the others parsed to tell
+    assert [text[:40] for text in seen] == [lines[i - 1][:40] for i in (3, 4, 5, 6, 8, 9, 10, 11)]

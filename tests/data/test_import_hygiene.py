@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+import evaltui
 
 
 def _modules_after(code: str) -> set[str]:
@@ -39,3 +43,19 @@ def test_cli_help_does_not_import_the_app() -> None:
     )
     assert "evaltui.cli" in modules
     assert not any(m.startswith(("textual", "evaltui.app")) for m in modules)
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A piece two modules share is public where it belongs: plain_wandb took plain_document's
+    JSON scanning helpers (``_skip``, ``_key``, ``_Broken``, …) and the problems screen the
+    notes' ``_NUMBER`` by their private names."""
+    root = Path(evaltui.__file__).parent
+    private = [
+        f"{path.relative_to(root.parent)}:{node.lineno} {node.module}.{alias.name}"
+        for path in sorted(root.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("evaltui")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert private == []

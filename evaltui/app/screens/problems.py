@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from evaltui.app.footer import KeysFooter
 from evaltui.app.screens.help import HangingText
 from evaltui.data.discover import natural_key
-from evaltui.data.notes import _NUMBER, note_lines
+from evaltui.data.notes import NUMBER, note_lines
 from evaltui.data.sanitize import name_line, one_line
 from evaltui.data.wording import plural
 
@@ -49,7 +49,7 @@ BUILT_APART_FROM = 2000
 """Bad lines and notes from this many on are put in words by a worker, the screen saying it is
 reading them meanwhile: 120,000 bad lines took the UI thread 0.3-0.9 s (every line listed), the
 keys unanswered, ``esc`` too. Fewer are shown at once (no "reading" line flashed)."""
-_NUMBERS = re.compile(f"({_NUMBER.pattern})")
+_NUMBERS = re.compile(f"({NUMBER.pattern})")
 """A reason's numbers (as notes are folded, :mod:`evaltui.data.notes`), kept by ``split``."""
 
 
@@ -390,7 +390,7 @@ _DIGITS = re.compile(r"(\d+)")
 @lru_cache(maxsize=1 << 16)
 def _kind_of(reason: str) -> str:
     """``reason`` with its numbers as ``#``: the bad lines of one kind say the same."""
-    return _NUMBER.sub("#", reason)
+    return NUMBER.sub("#", reason)
 
 
 @lru_cache(maxsize=1 << 10)

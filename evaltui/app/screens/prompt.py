@@ -27,6 +27,7 @@ from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
+    name_line,
     one_line,
     one_line_middle,
     pad_cells,
@@ -469,7 +470,8 @@ class PromptScreen(Screen[None]):
         spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
         # (5 cells at least: at 40 columns more cut B's count off the line)
         names = distinct_middle(runs, max(5, spare // 2 - 1))
-        ident = f"id {one_line(self.prompt_id, 40)}"
+        # A name (a task's, a sample's id): its line breaks shown ('toy␊math_gen:0'), not folded
+        ident = f"id {name_line(self.prompt_id, 40)}"
         title = ""
         if len(runs) == 1:  # one line: the run's label beside the position, its count and the id
             # The label gives way (down to 8 cells) before the line runs off: with a prompt

@@ -43,7 +43,9 @@ scores, no generation text, with a note naming the member. A chunked sample (log
 ``inspect log convert``'s per-sample folder ``samples/<id>_epoch_<n>/``, a ``sample.json`` shell
 beside chunks of its messages, events and attachments) is read as the sample it stands for: its
 conversation from its ``message_refs``, its ``attachment://<index>`` texts put back; its chunks
-are no samples. A .json log cut off while written (Inspect rewrites it whole, in place, at each
+are no samples. An ``.eval2`` file (``convert_eval_logs_to_eval2``, Inspect's experimental
+chunked format: the ``.eval``'s header, summaries and reductions copied, every sample chunked
+that way) is such an archive under another name, read as one. A .json log cut off while written (Inspect rewrites it whole, in place, at each
 flush) is read as far as it goes: the samples whole before the cut, and an error at its line.
 """
 
@@ -225,7 +227,7 @@ class LogId:
 def _header_of(path: Path) -> dict[str, Any] | None:
     """A log's header (version, status, eval, results, …) without its samples; None if unreadable."""
     try:
-        if path.suffix == ".eval":
+        if path.suffix in ARCHIVES:
             with zipfile.ZipFile(path) as archive:
                 infos = {i.filename: i for i in archive.infolist()}
                 for member in ("header.json", "_journal/start.json"):  # start.json while running
@@ -300,7 +302,7 @@ def _scan_folder(folder: str, _mtime_ns: int) -> tuple[LogId, ...]:
     # Once per folder version, not once per log read: a folder of n logs costs n header reads.
     logs = []
     for sibling in sorted(Path(folder).iterdir()):
-        if sibling.suffix not in (".eval", ".json") or sibling.name.startswith("."):
+        if sibling.suffix not in (*ARCHIVES, ".json") or sibling.name.startswith("."):
             continue
         try:
             stat = sibling.stat()
@@ -694,6 +696,9 @@ def _score(
 LENGTH_LIMITS = frozenset({"token", "context"})
 #: The archive member of a log's reduced scores (a .json log: its ``reductions``).
 REDUCTIONS = "reductions.json"
+#: An Inspect log archive's names: ``.eval``, and ``.eval2`` (``eval2/format.py``'s
+#: ``EVAL2_LOG_FILE_EXTENSION``: the same zip, each sample chunked, see :func:`_chunked_sample`).
+ARCHIVES = (".eval", ".eval2")
 #: Inspect's default epochs reducer: a reduction that names none is the mean (eval_results).
 MEAN_REDUCER = "mean"
 #: The note naming a score's epochs reducer reads "<source>: <score>: " REDUCED_BY " <reducer> (…",
@@ -1184,13 +1189,13 @@ class InspectReader(Reader):
     name = "inspect"
     own_answers = True
     description = (
-        "Inspect AI logs (.eval zip archives, zstd or deflate; .json with inline samples;"
+        "Inspect AI logs (.eval/.eval2 zip archives, zstd or deflate; .json with inline samples;"
         " .jsonl of samples, as evaltui exports their records)"
     )
-    extensions = (".eval", ".json", ".jsonl")
+    extensions = (*ARCHIVES, ".json", ".jsonl")
 
     def sniff(self, path: Path, head: bytes) -> int:
-        if head.startswith(b"PK\x03\x04") and (b"header.json" in head or path.suffix == ".eval"):
+        if head.startswith(b"PK\x03\x04") and (b"header.json" in head or path.suffix in ARCHIVES):
             return 95
         if path.suffix.lower() == ".jsonl":
             first = first_record(head)
@@ -1229,7 +1234,7 @@ class InspectReader(Reader):
         errors: list[LoadError] = []
         with path.open("rb") as handle:
             magic = handle.read(4)
-        if path.suffix == ".eval" or magic == b"PK\x03\x04":
+        if path.suffix in ARCHIVES or magic == b"PK\x03\x04":
             try:
                 with zipfile.ZipFile(path) as archive:
                     infos = {i.filename: i for i in archive.infolist()}

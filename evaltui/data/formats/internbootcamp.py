@@ -57,7 +57,7 @@ from evaltui.data.wording import first_few, plural
 REQUIRED = {"id", "prompt", "output", "score"}
 #: Keys only run_eval.py writes (with REQUIRED they tell its lines from generic prompt/output files).
 OWN_KEYS = {"ground_truth", "extracted_output", "output_len"}
-TIME_STAMP = re.compile(r"_\d{8}_\d{6}$")
+TIME_STAMP = re.compile(r"_\d{8}_\d{6}\Z", re.ASCII)
 #: A Hugging Face Hub namespace (an organisation or user): no "_" in it.
 HUB_NAMESPACE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 #: What run_eval.py names the score sheet it writes in the output dir, after the model's name.
@@ -320,10 +320,10 @@ EVAL_KEYS = {"input", "messages", "score", "success", "turn_record"}
 #: How ``BaseEvaluator`` starts a line (``json.dumps`` of its result, ``input`` first), for
 #: lines longer than the detector's head.
 EVAL_LINE_START = re.compile(r'\{"input":\s*\{')
-EVAL_FILE = re.compile(r"eval_results_.*\.jsonl")
+EVAL_FILE = re.compile(r"eval_results_.*\.jsonl", re.DOTALL)
 #: ``BaseEvaluator.run_evaluation``'s file name: ``eval_results_{format_time_now()}_{random}``,
 #: the time as ``format_time_now`` writes it (``%Y%m%d%H%M%S``).
-EVAL_TIME = re.compile(r"eval_results_(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)_\d+\.jsonl")
+EVAL_TIME = re.compile(r"eval_results_(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)_\d+\.jsonl", re.ASCII)
 #: How much of a file's first line is read for its model's name (a line keeps the whole
 #: conversation three times: messages, full_context, response_context).
 FIRST_LINE_BYTES = 64 << 20

@@ -164,14 +164,15 @@ def _is_rows_record(record: dict[str, Any] | None) -> bool:
 #: The dataset repo ``--push-to-hub`` writes a model's details to (``<org>/details_<model with
 #: '/' as '__'>``, ``_private`` unless public): its ``<date id>/details_<task>_<date id>.parquet``
 #: beside ``results_<date id>.json`` and ``.parquet``, as downloaded.
-HUB_REPO = re.compile(r"details_(?P<model>.+?)(?:_private)?")
+HUB_REPO = re.compile(r"details_(?P<model>.+?)(?:_private)?", re.DOTALL)
 #: The results as ``--push-to-hub`` also writes them: a parquet of one row, one JSON text column
 #: per part of the results file (config_general, results, versions, …).
-RESULTS_PARQUET = re.compile(r"results_.*\.parquet")
+RESULTS_PARQUET = re.compile(r"results_.*\.parquet", re.DOTALL)
 #: lighteval's date id: ``datetime.now().isoformat().replace(":", "-")``.
-DATE_ID = re.compile(r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?")
-#: ``details_<task>_<date id>``: lighteval's file name (the task holds ``|``, maybe ``_``).
-DETAILS_NAME = re.compile(rf"details_(?P<task>.+)_{DATE_ID.pattern}")
+DATE_ID = re.compile(r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?", re.ASCII)
+#: ``details_<task>_<date id>``: lighteval's file name (the task holds ``|``, maybe ``_``; any
+#: character, a line break too: DOTALL, as lm-eval's SAMPLES_NAME).
+DETAILS_NAME = re.compile(rf"details_(?P<task>.+)_{DATE_ID.pattern}", re.DOTALL | re.ASCII)
 
 
 def _task(path: Path) -> str:

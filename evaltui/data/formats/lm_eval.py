@@ -79,8 +79,14 @@ from evaltui.data.wording import flag_words, plural
 DATE = r"\d{4}-\d\d-\d\dT[\d-]+(?:\.\d+)?"
 #: ``.jsonl`` since mid 2024; lm-eval's main branch before that named the same files ``.json``
 #: (a pretty-printed JSON array at first, then JSON lines), so both are samples files.
-SAMPLES_NAME = re.compile(rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl?$")
-RESULTS_NAME = re.compile(rf"^results_(?P<date>{DATE})\.json$")
+#: The task is what the harness put between "samples_" and the date: any characters, a line
+#: break included (a task's name is its YAML's ``task:``, written into the name as it is), so
+#: DOTALL; ``\Z``, not ``$``, which also matches before a name's last "\n"; the date in ASCII
+#: digits only (``isoformat``'s), not any script's.
+SAMPLES_NAME = re.compile(
+    rf"^samples_(?P<task>.+)_(?P<date>{DATE})\.jsonl?\Z", re.DOTALL | re.ASCII
+)
+RESULTS_NAME = re.compile(rf"^results_(?P<date>{DATE})\.json\Z", re.ASCII)
 REQUIRED = {"doc_id", "arguments", "resps", "filtered_resps"}
 STANDARD_KEYS = REQUIRED | {
     "doc",

@@ -36,7 +36,7 @@ from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
 
 #: ``<task>_write_out_info.json``, as the 0.3 harness names the file.
-NAME = re.compile(r"^(?P<task>.+)_write_out_info\.json$")
+NAME = re.compile(r"^(?P<task>.+)_write_out_info\.json\Z", re.DOTALL)  # as SAMPLES_NAME
 #: A record as the harness starts it: ``{"doc_id": 0, "prompt_0": …``.
 START = re.compile(rb'^\s*\[\s*\{\s*"doc_id"\s*:\s*\d+\s*,\s*"prompt_0"\s*:')
 REQUEST_KEY = re.compile(r"^(?:prompt|logit)_\d+$")

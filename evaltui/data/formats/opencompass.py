@@ -62,6 +62,7 @@ from evaltui.data.formats.base import (
     frame_from_rows,
     json_document,
     named,
+    parse_json,
     reference_aliases,
     reference_text,
     stringify,
@@ -69,7 +70,13 @@ from evaltui.data.formats.base import (
     turns_text,
 )
 from evaltui.data.formats.lm_eval_write_out import common_context
-from evaltui.data.formats.plain import GEN_JOIN, first_record, parse_json_lines
+from evaltui.data.formats.plain import (
+    GEN_JOIN,
+    decode_line,
+    first_record,
+    iter_lines,
+    parse_json_lines,
+)
 from evaltui.data.formats.plain_document import at_entry_lines
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
@@ -95,10 +102,10 @@ def results_path(path: Path, dataset: str | None = None) -> Path | None:
     return candidate if candidate is not None and candidate.is_file() else None
 
 
-SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)$")
+SHARD_NAME = re.compile(r"^(?P<dataset>.+)_(?P<index>\d+)\Z", re.DOTALL | re.ASCII)
 
 #: A work dir's name: ``<YYYYMMDD_HHMMSS>``, when the run started.
-WORK_DIR_NAME = re.compile(r"^(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)$")
+WORK_DIR_NAME = re.compile(r"^(\d{4})(\d\d)(\d\d)_(\d\d)(\d\d)(\d\d)\Z", re.ASCII)
 
 
 def work_dir_run(path: Path, options: ReadOptions, dataset: str) -> RunIdentity | None:
@@ -792,19 +799,15 @@ class AISBenchReader(Reader):
             whole = results_companion(path)
             if whole or results_path(path) is not None:
                 return whole
-        parsed = parse_json_lines(path, path.name)[0]
         wanted = set(lines)
         counts: dict[str, dict[Any, int]] = {}  # per dataset, each id's samples
         chosen: dict[str, set[Any]] = {}  # per dataset, the ids of the lines exported
-        for line, _offset, record in parsed:
-            if not _sample_line(record):
-                continue
-            abbr = record.get("data_abbr")
+        for line, abbr, item in _sample_ids(path):
             dataset = abbr if isinstance(abbr, str) and abbr else path.stem
             ids = counts.setdefault(dataset, {})
-            ids[record["id"]] = ids.get(record["id"], 0) + 1
+            ids[item] = ids.get(item, 0) + 1
             if not wanted or line in wanted:
-                chosen.setdefault(dataset, set()).add(record["id"])
+                chosen.setdefault(dataset, set()).add(item)
         out: dict[str, Any] = {}
         for dataset in sorted(chosen):
             found = results_path(path, None if dataset == path.stem else dataset)
@@ -1755,6 +1758,60 @@ def _add_prediction(
         )
         scored, unscored = (scored, unscored + 1) if correct is None else (scored + 1, unscored)
     return 0, scored, unscored, len(texts) if entry_score is not None else 0
+
+
+#: The keys an AISBench predictions line starts with, as its writer dumps them (``json.dumps``'
+#: ", " and ": "), up to its ``origin_prompt`` string: ``data_abbr`` (a --merge-ds file's, and
+#: since 2025 every file's), ``id``, ``success`` (true: false is a failed request) and ``uuid``.
+#: Anchored at the line's start and each string matched by JSON's own grammar, the ``id`` is
+#: the record's own, never one quoted inside a prompt.
+_SAMPLE_HEAD = re.compile(
+    rb'\{(?:"data_abbr": ("(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"), )?'
+    rb'"id": (-?(?:0|[1-9][0-9]{0,17})), (?:"success": true, )?'
+    rb'(?:"uuid": "[^"\\\x00-\x1f]*", )?"origin_prompt": "'
+)
+_PREDICTION_KEY = b', "prediction": '
+
+
+def _string_end(raw: bytes, start: int) -> int | None:
+    """Where the JSON string whose text begins at ``start`` (after its opening quote) ends
+    (after its closing quote): the first quote not escaped (an even run of backslashes before
+    it). None when the line ends first."""
+    while (quote := raw.find(b'"', start)) != -1:
+        slashes = 0
+        while raw[quote - 1 - slashes] == 0x5C:  # a backslash
+            slashes += 1
+        if slashes % 2 == 0:
+            return quote + 1
+        start = quote + 1
+    return None
+
+
+def _sample_ids(path: Path) -> Iterator[tuple[int, Any, Any]]:
+    """``(line, data_abbr, id)`` of each AISBench predictions line of a generation
+    (:func:`_sample_line`), the same lines a parse of the file gives, without parsing every
+    line: a whole line that starts with :data:`_SAMPLE_HEAD` and has ``prediction`` as the key
+    after its prompt string is one (its id and dataset read from that head; the rest of the line
+    is not checked); any other line (keys in another order, a chat prompt's list, a failed
+    request, the last line without its newline) is parsed as JSON to tell."""
+    abbrs: dict[bytes, Any] = {}
+    for line, _offset, raw, has_newline in iter_lines(path.read_bytes()):
+        head = _SAMPLE_HEAD.match(raw) if has_newline and raw.endswith(b"}") else None
+        end = _string_end(raw, head.end()) if head else None
+        if head and end is not None and raw.startswith(_PREDICTION_KEY, end):
+            token = head[1]
+            if token is not None and token not in abbrs:
+                abbrs[token] = json.loads(token.decode("utf-8", errors="replace"))
+            yield line, abbrs[token] if token is not None else None, int(head[2])
+            continue
+        if not raw.strip():
+            continue
+        try:
+            record = parse_json(decode_line(raw)[0])
+        except (json.JSONDecodeError, EntryError):
+            continue  # the load said so (this line has no row)
+        if _sample_line(record):
+            yield line, record.get("data_abbr"), record["id"]
 
 
 def _sample_line(record: Any) -> bool:

@@ -63,7 +63,7 @@ _BREAK = re.compile(rb"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 Buffer = bytes | mmap.mmap
 
 
-class _Broken(Exception):
+class BrokenJson(Exception):
     """The document's syntax breaks at byte ``pos``; ``cut``: the data ends inside a value."""
 
     def __init__(self, message: str, pos: int, cut: bool = False) -> None:
@@ -73,33 +73,34 @@ class _Broken(Exception):
         self.cut = cut
 
 
-def _skip(data: Buffer, pos: int) -> int:
+def skip_space(data: Buffer, pos: int) -> int:
     """The first offset at or after ``pos`` that is not JSON whitespace."""
     match = _WS.match(data, pos)
     return pos if match is None else match.end()
 
 
-def _at(data: Buffer, pos: int) -> bytes:
+def byte_at(data: Buffer, pos: int) -> bytes:
+    """The byte at ``pos`` (empty past the end)."""
     return data[pos : pos + 1]
 
 
 def value_end(data: Buffer, start: int) -> int:
     """The end of the JSON value starting at ``start``, found by its brackets and strings only
-    (any depth, without parsing it); :class:`_Broken` when there is no value or it is cut off."""
-    char = _at(data, start)
+    (any depth, without parsing it); :class:`BrokenJson` when there is no value or it is cut off."""
+    char = byte_at(data, start)
     if not char:
-        raise _Broken("Expecting value", start, cut=True)
+        raise BrokenJson("Expecting value", start, cut=True)
     if char == b'"':
         match = _STRING.match(data, start)
         if match is None:
-            raise _Broken("Unterminated string", start, cut=True)
+            raise BrokenJson("Unterminated string", start, cut=True)
         return match.end()
     if char not in b"[{":
         match = _SCALAR_END.search(data, start)
         if match is None:  # a value running to the end: the container around it is cut off
-            raise _Broken("Expecting ',' delimiter", len(data), cut=True)
+            raise BrokenJson("Expecting ',' delimiter", len(data), cut=True)
         if match.start() == start:
-            raise _Broken("Expecting value", start)
+            raise BrokenJson("Expecting value", start)
         return match.start()
     depth = 0
     for match in _TOKENS.finditer(data, start):
@@ -107,12 +108,12 @@ def value_end(data: Buffer, start: int) -> int:
             continue  # a whole string: its brackets are not the value's
         byte = data[match.start()]
         if byte == 0x22:  # a quote no string ends
-            raise _Broken("Unterminated string", match.start(), cut=True)
+            raise BrokenJson("Unterminated string", match.start(), cut=True)
         depth += 1 if byte in b"[{" else -1
         if depth == 0:
             return match.end()
     kind = "object" if char == b"{" else "array"
-    raise _Broken(f"Unterminated {kind}", start, cut=True)
+    raise BrokenJson(f"Unterminated {kind}", start, cut=True)
 
 
 class _Lines:
@@ -138,33 +139,33 @@ class _Lines:
         return len(self.data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
-def _key(data: Buffer, pos: int) -> tuple[str, int]:
+def object_key(data: Buffer, pos: int) -> tuple[str, int]:
     """The object key starting at ``pos`` and the offset of its value."""
     match = _STRING.match(data, pos)
     if match is None:
-        if _at(data, pos):
-            raise _Broken("Expecting property name enclosed in double quotes", pos)
-        raise _Broken("Expecting property name enclosed in double quotes", pos, cut=True)
+        if byte_at(data, pos):
+            raise BrokenJson("Expecting property name enclosed in double quotes", pos)
+        raise BrokenJson("Expecting property name enclosed in double quotes", pos, cut=True)
     try:
         key = json.loads(match.group().decode("utf-8", errors="replace"))
     except ValueError:
-        raise _Broken("Invalid property name", pos) from None
-    pos = _skip(data, match.end())
-    if _at(data, pos) != b":":
-        raise _Broken("Expecting ':' delimiter", pos, cut=not _at(data, pos))
-    return str(key), _skip(data, pos + 1)
+        raise BrokenJson("Invalid property name", pos) from None
+    pos = skip_space(data, match.end())
+    if byte_at(data, pos) != b":":
+        raise BrokenJson("Expecting ':' delimiter", pos, cut=not byte_at(data, pos))
+    return str(key), skip_space(data, pos + 1)
 
 
-def _after(data: Buffer, pos: int, closing: bytes) -> tuple[int, bool]:
+def after_value(data: Buffer, pos: int, closing: bytes) -> tuple[int, bool]:
     """After a value in a container: ``(offset of the next value, False)`` after a comma, or
     ``(offset after the container, True)`` at its ``closing`` bracket."""
-    pos = _skip(data, pos)
-    char = _at(data, pos)
+    pos = skip_space(data, pos)
+    char = byte_at(data, pos)
     if char == b",":
-        return _skip(data, pos + 1), False
+        return skip_space(data, pos + 1), False
     if char == closing:
         return pos + 1, True
-    raise _Broken("Expecting ',' delimiter", pos, cut=not char)
+    raise BrokenJson("Expecting ',' delimiter", pos, cut=not char)
 
 
 def _holds_records(key: str, first: Any) -> bool:
@@ -182,34 +183,34 @@ def _partial(data: Buffer, start: int) -> dict[str, Any]:
     value when it is whole, else an empty value of its kind."""
     record: dict[str, Any] = {}
     try:
-        pos = _skip(data, start + 1)
-        while _at(data, pos) not in (b"}", b""):
-            key, pos = _key(data, pos)
-            kind = _at(data, pos)
+        pos = skip_space(data, start + 1)
+        while byte_at(data, pos) not in (b"}", b""):
+            key, pos = object_key(data, pos)
+            kind = byte_at(data, pos)
             record[key] = [] if kind == b"[" else {} if kind == b"{" else ""
             end = value_end(data, pos)
             with contextlib.suppress(ValueError):  # not JSON: its empty value stands for it
                 record[key] = parse_json(bytes(data[pos:end]).decode("utf-8", errors="replace"))
-            pos, closed = _after(data, end, b"}")
+            pos, closed = after_value(data, end, b"}")
             if closed:
                 break
-    except _Broken:
+    except BrokenJson:
         pass
     return record
 
 
-def _head_list(data: Buffer, start: int) -> tuple[list[Any], int | None]:
+def head_list(data: Buffer, start: int) -> tuple[list[Any], int | None]:
     """The first elements of the list at ``start`` (a cut-off object as its keys, see
     :func:`_partial`) and the offset after the list (None: not in ``data``)."""
     items: list[Any] = []
-    pos = _skip(data, start + 1)
-    if _at(data, pos) == b"]":
+    pos = skip_space(data, start + 1)
+    if byte_at(data, pos) == b"]":
         return items, pos + 1
     while len(items) < HEAD_RECORDS:
         try:
             end = value_end(data, pos)
-        except _Broken as exc:
-            if exc.cut and _at(data, pos) == b"{":
+        except BrokenJson as exc:
+            if exc.cut and byte_at(data, pos) == b"{":
                 items.append(_partial(data, pos))
             return items, None
         try:
@@ -217,8 +218,8 @@ def _head_list(data: Buffer, start: int) -> tuple[list[Any], int | None]:
         except ValueError:
             items.append(None)
         try:
-            pos, closed = _after(data, end, b"]")
-        except _Broken:
+            pos, closed = after_value(data, end, b"]")
+        except BrokenJson:
             return items, None
         if closed:
             return items, pos
@@ -234,41 +235,41 @@ def head_records(head: bytes, accept: Callable[[Any], bool] | ReadOptions) -> li
     if isinstance(accept, ReadOptions):
         options = accept
         accept = lambda record: takes(record, options)  # noqa: E731
-    pos = _skip(head, 3 if head.startswith(_BOM) else 0)
-    opener = _at(head, pos)
+    pos = skip_space(head, 3 if head.startswith(_BOM) else 0)
+    opener = byte_at(head, pos)
     found: list[Any] | None = None
     try:
         if opener == b"[":
-            items, end = _head_list(head, pos)
+            items, end = head_list(head, pos)
             if not items or not accept(items[0]):
                 return None
             found = items
         elif opener == b"{":
-            pos = _skip(head, pos + 1)
+            pos = skip_space(head, pos + 1)
             end = None
-            while _at(head, pos) not in (b"}", b""):
-                key, value = _key(head, pos)
-                if _at(head, value) == b"[" and found is None:
-                    items, after = _head_list(head, value)
+            while byte_at(head, pos) not in (b"}", b""):
+                key, value = object_key(head, pos)
+                if byte_at(head, value) == b"[" and found is None:
+                    items, after = head_list(head, value)
                     if items and accept(items[0]) and _holds_records(key, items[0]):
                         found = items
                     if after is None:
                         break  # the list goes on past the head
                 else:
                     after = value_end(head, value)
-                pos, closed = _after(head, after, b"}")
+                pos, closed = after_value(head, after, b"}")
                 if closed:
                     end = pos
                     break
-            if end is None and _at(head, pos) == b"}":  # an empty object
+            if end is None and byte_at(head, pos) == b"}":  # an empty object
                 end = pos + 1
         else:
             return None
-    except _Broken:
+    except BrokenJson:
         end = None
     if found is None:
         return None
-    if end is not None and _skip(head, end) < len(head):
+    if end is not None and skip_space(head, end) < len(head):
         return None  # more after the document: JSON lines (or not JSON)
     return found
 
@@ -295,8 +296,8 @@ class JsonDocument:
     def records(self) -> Iterator[tuple[int, int, Any]]:
         """``(record number, byte offset, record)`` of every record that is JSON."""
         data = self.data
-        pos = _skip(data, 3 if data.startswith(_BOM) else 0)
-        opener = _at(data, pos)
+        pos = skip_space(data, 3 if data.startswith(_BOM) else 0)
+        opener = byte_at(data, pos)
         try:
             if opener == b"[":
                 end = yield from self._elements(pos)
@@ -308,10 +309,10 @@ class JsonDocument:
                     LoadError(self.source, None, f"not a list of records (the document is {what})")
                 )
                 return
-            end = _skip(data, end)
+            end = skip_space(data, end)
             if end < len(data):
-                raise _Broken("Extra data", end)
-        except _Broken as exc:
+                raise BrokenJson("Extra data", end)
+        except BrokenJson as exc:
             self._broken(exc)
         # As iter_json_lines: the file's bytes are let go before the rows become a frame.
         del data
@@ -329,10 +330,10 @@ class JsonDocument:
             self.notes.append(f"{self.source}: records read from the lists under {keys}")
 
     def _kind(self, pos: int) -> str:
-        char = _at(self.data, pos)
+        char = byte_at(self.data, pos)
         return {b'"': "string", b"t": "boolean", b"f": "boolean", b"n": "null"}.get(char, "number")
 
-    def _broken(self, exc: _Broken) -> None:
+    def _broken(self, exc: BrokenJson) -> None:
         line = self.lines.line_of(exc.pos)
         column = self.lines.column_of(exc.pos)
         read = len(self.starts)
@@ -350,18 +351,18 @@ class JsonDocument:
         """The records of every list of records in the object at ``start``; returns its end.
         Its other values are parsed too, so a syntax error anywhere is told."""
         data = self.data
-        pos = _skip(data, start + 1)
-        if _at(data, pos) == b"}":
+        pos = skip_space(data, start + 1)
+        if byte_at(data, pos) == b"}":
             self._no_list({})
             return pos + 1
         others: dict[str, Any] = {}
         while True:
-            key, value = _key(data, pos)
+            key, value = object_key(data, pos)
             end = None
             told = False  # the value's syntax error is told already
-            if _at(data, value) == b"[":
-                first_at = _skip(data, value + 1)
-                if _at(data, first_at) == b"{":
+            if byte_at(data, value) == b"[":
+                first_at = skip_space(data, value + 1)
+                if byte_at(data, first_at) == b"{":
                     first = self._value(first_at, value_end(data, first_at))
                     told = first is None
                     if takes(first, self.options) and _holds_records(key, first):
@@ -373,7 +374,7 @@ class JsonDocument:
                 end = value_end(data, value)
                 if not told:
                     self._value(value, end)  # a syntax error there is told, the records kept
-            pos, closed = _after(data, end, b"}")
+            pos, closed = after_value(data, end, b"}")
             if closed:
                 if not self.lists:
                     self._no_list(others)
@@ -410,8 +411,8 @@ class JsonDocument:
     def _elements(self, start: int) -> Generator[tuple[int, int, Any], None, int]:
         """The records of the list at ``start``; returns the offset after it."""
         data = self.data
-        pos = _skip(data, start + 1)
-        if _at(data, pos) == b"]":
+        pos = skip_space(data, start + 1)
+        if byte_at(data, pos) == b"]":
             return pos + 1
         while True:
             end = value_end(data, pos)
@@ -440,7 +441,7 @@ class JsonDocument:
                 del text
                 yield number, pos, value
                 del value
-            pos, closed = _after(data, end, b"]")
+            pos, closed = after_value(data, end, b"]")
             if closed:
                 return pos
 
@@ -508,7 +509,7 @@ class PlainDocumentReader(PlainReader):
                         raise ValueError(f"{path}: record has no byte offset")
                     try:
                         end = value_end(data, offset)
-                    except _Broken as exc:
+                    except BrokenJson as exc:
                         raise ValueError(f"{path}: no record at byte {offset}: {exc}") from None
                     raw = _BREAK.sub(_joined, data[offset:end])
                     yield raw.decode("utf-8", errors="replace")
@@ -535,45 +536,45 @@ def entry_lines(data: bytes, under: str | None = None) -> tuple[list[int], dict[
     that start before the cut."""
     lines = _Lines(data)
     try:
-        pos = _skip(data, 3 if data.startswith(_BOM) else 0)
+        pos = skip_space(data, 3 if data.startswith(_BOM) else 0)
         if under is not None:
-            if _at(data, pos) != b"{":
+            if byte_at(data, pos) != b"{":
                 return None
-            pos = _skip(data, pos + 1)
-            if _at(data, pos) == b"}":
+            pos = skip_space(data, pos + 1)
+            if byte_at(data, pos) == b"}":
                 return None
             while True:
-                name, value = _key(data, pos)
-                if name == under and _at(data, value) in (b"[", b"{"):
+                name, value = object_key(data, pos)
+                if name == under and byte_at(data, value) in (b"[", b"{"):
                     pos = value
                     break
-                pos, closed = _after(data, value_end(data, value), b"}")
+                pos, closed = after_value(data, value_end(data, value), b"}")
                 if closed:
                     return None
-        opener = _at(data, pos)
+        opener = byte_at(data, pos)
         if opener not in (b"[", b"{"):
             return None
         closing = b"]" if opener == b"[" else b"}"
         starts: list[int] = []
         keys: dict[str, int] = {}
-        pos = _skip(data, pos + 1)
-        if _at(data, pos) == closing:
+        pos = skip_space(data, pos + 1)
+        if byte_at(data, pos) == closing:
             return starts, keys
         try:
             while True:
                 line = lines.line_of(pos)
                 starts.append(line)
                 if opener == b"{":
-                    key, pos = _key(data, pos)
+                    key, pos = object_key(data, pos)
                     keys[key] = line
-                pos, closed = _after(data, value_end(data, pos), closing)
+                pos, closed = after_value(data, value_end(data, pos), closing)
                 if closed:
                     return starts, keys
-        except _Broken:
+        except BrokenJson:
             # cut inside its container (an Inspect .json log cut while written, read as far
             # as it goes): the entries that start before the cut
             return starts, keys
-    except _Broken:
+    except BrokenJson:
         return None
 
 

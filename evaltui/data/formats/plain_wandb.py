@@ -39,8 +39,15 @@ from evaltui.data.formats.base import (
     parse_json,
 )
 from evaltui.data.formats.plain import record_score, run_name
-from evaltui.data.formats.plain_document import _after, _at, _Broken, _head_list, _key, _skip
-from evaltui.data.formats.plain_document import value_end as _value_end
+from evaltui.data.formats.plain_document import (
+    BrokenJson,
+    after_value,
+    byte_at,
+    head_list,
+    object_key,
+    skip_space,
+    value_end,
+)
 from evaltui.data.formats.plain_parquet import PlainParquetReader
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import plural
@@ -54,27 +61,27 @@ _MEDIA_NAME = re.compile(r"(?P<key>.+)_\d+_[0-9a-f]{8,}\.table\.json", re.ASCII)
 def head_table(head: bytes) -> tuple[list[str], list[Any]] | None:
     """The columns and first rows of the wandb table whose file starts with ``head`` (rows cut
     off by the head's end left out); None when ``head`` is no such table's start."""
-    pos = _skip(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
-    if _at(head, pos) != b"{":
+    pos = skip_space(head, 3 if head.startswith(b"\xef\xbb\xbf") else 0)
+    if byte_at(head, pos) != b"{":
         return None
     columns: list[str] | None = None
     try:
-        pos = _skip(head, pos + 1)
-        while _at(head, pos) not in (b"}", b""):
-            key, value = _key(head, pos)
-            if key == DATA and columns is not None and _at(head, value) == b"[":
-                rows, _end = _head_list(head, value)
+        pos = skip_space(head, pos + 1)
+        while byte_at(head, pos) not in (b"}", b""):
+            key, value = object_key(head, pos)
+            if key == DATA and columns is not None and byte_at(head, value) == b"[":
+                rows, _end = head_list(head, value)
                 return columns, [row for row in rows if isinstance(row, list)]
-            end = _value_end(head, value)
+            end = value_end(head, value)
             if key == COLUMNS:
                 found = json.loads(head[value:end])
                 if not isinstance(found, list) or not all(isinstance(c, str) for c in found):
                     return None
                 columns = found
-            pos, closed = _after(head, end, b"}")
+            pos, closed = after_value(head, end, b"}")
             if closed:
                 break
-    except (_Broken, ValueError):
+    except (BrokenJson, ValueError):
         return None
     return None
 

@@ -54,7 +54,7 @@ MODEL_DEPTH = 2
 EVAL_FOLDER = "math_eval"
 #: ``<split>_<prompt_type>_<num_test_sample>_seed<seed>_t<temperature>_s<start>_e<end>.jsonl``:
 #: the seed and temperature are what usually tells two runs of one model apart.
-RUN_NAME = re.compile(r"_seed(?P<seed>-?\d+)_t(?P<temp>[0-9.]+)_s-?\d+_e-?\d+$")
+RUN_NAME = re.compile(r"_seed(?P<seed>-?\d+)_t(?P<temp>[0-9.]+)_s-?\d+_e-?\d+\Z", re.ASCII)
 
 
 def _below_outputs(folder: Path, depth: int) -> str:

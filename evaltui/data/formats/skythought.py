@@ -81,14 +81,17 @@ MODEL_PART = re.compile(
     re.IGNORECASE,
 )
 #: The CLI's result folder ends in a 6-hex parameter hash.
-HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}$")
+HASH_SUFFIX = re.compile(r"_[0-9a-f]{6}\Z")
 #: Jan 2025 file names: <model>_<dataset>_<split>_<source>_<start>_<end>.json, some with a prompt
 #: style after it, joined by "_" or "-" (``…_0_-1_still2_sys_zero.json``, ``…_0_-1-sys_one_short.json``).
 #: The model is what comes before the first place where that pattern (two integers) fits.
-LEGACY_JAN = re.compile(r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_[^_]+_-?\d+_-?\d+)(?:[_-].+)?$")
+LEGACY_JAN = re.compile(
+    r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_[^_]+_-?\d+_-?\d+)(?:[_-].+)?\Z", re.DOTALL | re.ASCII
+)
 #: Feb 2025 file names: <model>_<task>_<split>_subset_<subset>_filter_<bool>_s<start>_e<end>_t…_n<n>.json
 LEGACY_FEB = re.compile(
-    r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_subset_.*_filter_[^_]+_s-?\d+_e-?\d+)(?:_.*)?$"
+    r"^(?P<model>.+?)_(?P<task>[^_]+_[^_]+_subset_.*_filter_[^_]+_s-?\d+_e-?\d+)(?:_.*)?\Z",
+    re.DOTALL | re.ASCII,
 )
 #: SkyThought's task names, as its registries spell them: the Jan 2025 ``TASK_HANDLERS`` keys
 #: (``--dataset``) and the task YAMLs of Feb 2025 on (``--task``). Task names and NUMINA ``--source`` values hold underscores (``gpqa_diamond``,
@@ -108,11 +111,13 @@ TASKS = (
 _TASK_ALTERNATIVES = "|".join(re.escape(t) for t in sorted(TASKS, key=len, reverse=True))
 KNOWN_FEB = re.compile(
     rf"^(?P<model>.+?)_(?P<task>(?:{_TASK_ALTERNATIVES})_[^_]+_subset_.*_filter_[^_]+"
-    r"_s-?\d+_e-?\d+)(?:_.*)?$"
+    r"_s-?\d+_e-?\d+)(?:_.*)?\Z",
+    re.DOTALL | re.ASCII,
 )
 KNOWN_JAN = re.compile(
     rf"^(?P<model>.+?)_(?P<task>(?:{'|'.join(re.escape(d) for d in JAN_DATASETS)})_[^_]+_.+?"
-    r"_-?\d+_-?\d+)(?:[_-].+)?$"
+    r"_-?\d+_-?\d+)(?:[_-].+)?\Z",
+    re.DOTALL | re.ASCII,
 )
 #: A ``question_key`` that names the problem's id, not its text: LiveCodeBench's task YAML says
 #: ``question_key: task_id`` (the key SkyThought resumes by), and its rows keep the problem only in
