@@ -576,3 +576,22 @@ def test_an_export_of_two_test_dirs_reads_back_with_their_prompt_ids(
         "hard/game24:0",
         "hard/game24:2",
     ]
+
+
+def test_a_partial_credit_score_is_a_mean_score_as_a_plain_files(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bootcamp's ``score`` is partial credit (Sudoku's 0.5 of the grid right): a mean score,
+    named as a plain file's ``score`` is (metrics.SCORE_NAMES), not "accuracy (0–1, partial
+    credit)" — the share of puzzles solved is what a person read there."""
+    from evaltui.cli import main
+
+    out = tmp_path / "s.json"
+    args = ["--model", str(word_tokenizer), "--no-cache", "-o", str(out)]
+    assert main(["summarize", str(EVAL_RESULTS.parent.parent), *args]) == 0
+    err = capsys.readouterr().err
+    assert "0–1 score 0–1, not an accuracy, correct ≥ 0.5" in err, err
+    assert "accuracy (" not in err
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["score_metric"] for r in records} == {"score"}
+    assert sorted(r["average_accuracy"] for r in records) == [0.5, 0.5]

@@ -281,6 +281,7 @@ class InternBootcampReader(Reader):
                     answer=stringify(record.get("ground_truth")),
                     gen=gen,
                     accuracy=score,
+                    metric="score",  # partial credit: a mean score (metrics.SCORE_NAMES)
                     extracted=stringify(extracted),
                 )
         notes.extend(
@@ -498,6 +499,7 @@ class InternBootcampEvalReader(Reader):
                     answer=stringify(reference),
                     gen=gen,
                     accuracy=score,
+                    metric="score",  # partial credit: a mean score (metrics.SCORE_NAMES)
                     extracted=stringify(record.get("extracted_output")),
                 )
         notes.extend(
