@@ -525,23 +525,47 @@ def fill_from_parts(
     reasoning shown is not searched for one)."""
     if not frame.height:
         return fill_vote_answers(frame)
-    # One query (each Series method was one); the rows taken by ``filter``, which is none.
-    columns = [frame["extracted"], tails.alias("_tails")]
-    possible = pl.lit(True)
-    for name in ("answer_unknown", "scored_text"):
-        if name in frame.columns:
-            columns.append(frame[name])
-            possible = possible & pl.col(name).is_null()
-    missing = (
-        pl.DataFrame(columns)
-        .select(pl.col("extracted").is_null() & pl.col("_tails").is_not_null() & possible)
-        .to_series()
-    )
-    if bool(missing.any()):
-        rows = np.flatnonzero(missing.to_numpy())
-        found = _deep_patched(tails.filter(missing), answers.filter(missing), deep.filter(missing))
-        frame = set_columns(frame, frame["extracted"].scatter(rows, found))
+    # The rows without an answer whose text may give one: known from the columns' null counts
+    # when each column is all null or none (a followed update's rows, mostly: no query), else
+    # in one query (each Series method was one), taken by ``filter``, which is none.
+    tests = [(frame["extracted"], True), (tails, False)]
+    tests += [(frame[name], True) for name in ("answer_unknown", "scored_text") if name in frame]
+    every = _every_row(tests)
+    if every is None:
+        columns = [frame["extracted"], tails.alias("_tails")]
+        possible = pl.lit(True)
+        for name in ("answer_unknown", "scored_text"):
+            if name in frame.columns:
+                columns.append(frame[name])
+                possible = possible & pl.col(name).is_null()
+        missing = (
+            pl.DataFrame(columns)
+            .select(pl.col("extracted").is_null() & pl.col("_tails").is_not_null() & possible)
+            .to_series()
+        )
+        if bool(missing.any()):
+            rows = np.flatnonzero(missing.to_numpy())
+            found = _deep_patched(
+                tails.filter(missing), answers.filter(missing), deep.filter(missing)
+            )
+            frame = set_columns(frame, frame["extracted"].scatter(rows, found))
+    elif every:
+        found = _deep_patched(tails, answers, deep)
+        frame = set_columns(frame, frame["extracted"].scatter(np.arange(frame.height), found))
     return fill_vote_answers(frame)
+
+
+def _every_row(tests: list[tuple[pl.Series, bool]]) -> bool | None:
+    """Whether every row passes all ``tests`` (each a column and whether it is to be null, or
+    not null), when the columns' null counts tell it (each column all null or none): True, or
+    False (no row passes); None when they do not (a pass over the rows tells)."""
+    passes = True
+    for column, null in tests:
+        count = column.null_count()
+        if 0 < count < len(column):
+            return None
+        passes = passes and (count == len(column)) == null
+    return passes
 
 
 def fill_extracted(frame: pl.DataFrame, column: str = "gen") -> pl.DataFrame:
@@ -575,29 +599,47 @@ def fill_vote_answers(frame: pl.DataFrame) -> pl.DataFrame:
             pairs.append((target, source))
     if not pairs:
         return frame
-    # The rows to fill of both columns in one query (each Series method was one), taken by
+    # The rows to fill of each column: every row or none when the null counts tell (no query),
+    # else those of both columns in one query (each Series method was one), taken by
     # ``filter``, which is none: a followed update's few rows paid those queries' fixed cost.
-    masks = pl.DataFrame(
-        [frame.get_column(name) for name in {name for pair in pairs for name in pair}]
-    ).select(
-        (pl.col(target).is_null() & pl.col(source).is_not_null()).alias(target)
+    everys = {
+        target: _every_row([(frame[target], True), (frame[source], False)])
         for target, source in pairs
-    )
-    missing = {
-        target: (source, masks.get_column(target))
-        for target, source in pairs
-        if masks.get_column(target).any()
     }
+    unknown = [(target, source) for target, source in pairs if everys[target] is None]
+    masks = (
+        pl.DataFrame(
+            [frame.get_column(name) for name in {name for pair in unknown for name in pair}]
+        ).select(
+            (pl.col(target).is_null() & pl.col(source).is_not_null()).alias(target)
+            for target, source in unknown
+        )
+        if unknown
+        else None
+    )
+    missing: dict[str, tuple[str, pl.Series | None]] = {}  # a mask, or None: every row
+    for target, source in pairs:
+        if everys[target]:
+            missing[target] = (source, None)
+        elif masks is not None and target in masks.columns and masks.get_column(target).any():
+            missing[target] = (source, masks.get_column(target))
     if not missing:
         return frame
-    # Each distinct value once: a prompt's reference repeats on every generation.
-    values = pl.concat([frame[source].filter(mask) for source, mask in missing.values()]).unique()
+    # Each distinct value once (a prompt's reference repeats on every generation), and both
+    # columns' values replaced by their normalized forms in one query.
+    found = [
+        frame[source] if mask is None else frame[source].filter(mask)
+        for source, mask in missing.values()
+    ]
+    both = pl.concat(found)
+    values = both.unique()
     normalized = _normalized(values)
-    for target, (source, mask) in missing.items():
-        found = frame[source].filter(mask)
-        found = found.replace_strict(values, normalized, default=None)
-        rows = np.flatnonzero(mask.to_numpy())
-        frame = set_columns(frame, frame[target].scatter(rows, found))
+    both = both.replace_strict(values, normalized, default=None)
+    start = 0
+    for (target, (_source, mask)), some in zip(missing.items(), found, strict=True):
+        rows = np.arange(frame.height) if mask is None else np.flatnonzero(mask.to_numpy())
+        frame = set_columns(frame, frame[target].scatter(rows, both.slice(start, len(some))))
+        start += len(some)
     return frame
 
 

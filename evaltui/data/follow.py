@@ -58,7 +58,7 @@ from evaltui.data.loader import (
 from evaltui.data.notes import split_note
 from evaltui.data.runs import RunKey, file_prompts, retag, run_key, run_labels
 from evaltui.data.sanitize import one_line_middle
-from evaltui.data.schema import LoadError, empty_generations
+from evaltui.data.schema import LoadError, empty_generations, nulls, set_columns
 from evaltui.data.tokens import (
     LengthCounter,
     SelfCheck,
@@ -1342,14 +1342,15 @@ class Follower:
                 # session is suspect, so every file is read and counted again (see poll).
                 self.notes.append(counter.switched)
                 self._recount = True
-        frame = frame.with_columns(
+        # Set from the columns (each ``with_columns`` was a query on every followed update).
+        columns = [
             pl.Series("gen_length", lengths, dtype=pl.UInt32)
             if lengths is not None
-            else pl.lit(None, dtype=pl.UInt32).alias("gen_length")
-        )
+            else nulls("gen_length", pl.UInt32(), frame.height)
+        ]
         if not self.options.keep_text:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("gen"))
-        return frame, errors, notes, reducers
+            columns.append(nulls("gen", pl.String(), frame.height))
+        return set_columns(frame, *columns), errors, notes, reducers
 
     def prepare(self) -> None:
         """Make the counter for new rows now and count one text with it, from any thread (polls

@@ -38,7 +38,7 @@ from evaltui.data.loader import (
     stats_frame,
 )
 from evaltui.data.sampling import ks_for, maj_name, pass_columns
-from evaltui.data.schema import empty_generations
+from evaltui.data.schema import empty_generations, set_columns
 from evaltui.data.triage import cap_reference
 
 KEYS = ["run", "prompt_id"]
@@ -278,7 +278,9 @@ class LiveStats:
             cut = found
             # Every row of a grown prompt lies at or after its first one: the generations from
             # the first grown prompt's first row on hold them all (and the new prompts').
-            begin = int(table.slice(cut, 1).select(self._order(parts)).item())
+            begin = self._starts(parts)[int(table.get_column(_FILE)[cut])] + int(
+                table.get_column(_POS)[cut]
+            )
             wanted = firsts.select(pl.struct(KEYS).alias("key")).get_column("key").implode()
             rows = (
                 generations.slice(begin)
@@ -356,16 +358,22 @@ class LiveStats:
         starts = np.cumsum([0] + [p.rows for p in parts])
         ids = np.array([self._file_id(p.key) for p in parts] + [-1], dtype=np.int64)
         file = np.searchsorted(starts, index, side="right") - 1
-        return stats.with_columns(
+        # Set from the columns (``with_columns`` was a query on each followed update).
+        return set_columns(
+            stats,
             pl.Series(_FILE, ids[file], dtype=pl.Int64),
             pl.Series(_POS, index - starts[file], dtype=pl.Int64),
         )
 
     def _order(self, parts: Sequence[Part]) -> pl.Expr:
         """Each row's first generation's index in the table ``parts`` make up now."""
-        starts = np.cumsum([0] + [p.rows for p in parts])
-        where = {self._file_id(p.key): int(start) for p, start in zip(parts, starts, strict=False)}
+        where = self._starts(parts)
         return pl.col(_FILE).replace_strict(where, return_dtype=pl.Int64) + pl.col(_POS)
+
+    def _starts(self, parts: Sequence[Part]) -> dict[int, int]:
+        """Each file id's first row in the table ``parts`` make up now."""
+        starts = np.cumsum([0] + [p.rows for p in parts])
+        return {self._file_id(p.key): int(start) for p, start in zip(parts, starts, strict=False)}
 
 
 #: How many of the table's last rows are looked at, at most, for the prompts an append grew
@@ -448,9 +456,11 @@ def _cap_references(
     """Each run's :func:`~evaltui.data.triage.cap_reference` from its run summary
     (``prompt_longest``: each prompt's longest generation in a run, asked for only when the run
     states no answer)."""
+    # The columns read as lists (a ``select`` of them was a query: two per followed update).
+    columns = (summaries.get_column(name).to_list() for name in ("run", "max_length", "answered"))
     return {
         run: cap_reference(longest, answered, functools.partial(prompt_longest, run), margin)
-        for run, longest, answered in summaries.select("run", "max_length", "answered").rows()
+        for run, longest, answered in zip(*columns, strict=True)
     }
 
 

@@ -602,3 +602,69 @@ def test_every_path_gives_a_text_one_answer_after_escapes_reasoning_crlf_and_cjk
         one = frame.slice(row, 1)
         assert fill_extracted(one)["extracted"].to_list() == [expected[row]], row
         assert with_text_measures(one)["has_answer"].to_list() == [stated[row]], row
+
+
+def test_vote_answers_fill_every_missing_row_in_two_queries_when_the_null_counts_tell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Random frames whose answers and references are all there, all missing or some missing,
+    with their normalized columns absent, empty, full or partly filled: each missing normalized
+    value is its answer's normalized alone, every other value stays; when each column is all
+    null or none (a followed update's rows, mostly) it takes two queries (the values seen
+    before: each was normalized once), not a query for the rows to fill and one per column."""
+    import polars.lazyframe.engine as engine
+
+    queries = [0]
+    collect = engine._LocalEngine.collect
+
+    def counted(self: object, *args: object, **kwargs: object) -> object:
+        queries[0] += 1
+        return collect(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine._LocalEngine, "collect", counted)
+    rng = random.Random(11)
+    atoms = ["1,000", "1000", "\\dfrac{1}{2}", "$3$", "0.50", "x", "\\frac{5}{6}", "{42}"]
+
+    def column(height: int, shape: str, pool: list[str]) -> list[str | None]:
+        if shape == "none":
+            return [None] * height
+        if shape == "all":
+            return [rng.choice(pool) for _ in range(height)]
+        return [rng.choice(pool) if rng.random() < 0.5 else None for _ in range(height)]
+
+    told = 0
+    for _ in range(150):
+        height = rng.choice([1, 2, 3, 8, 30])
+        shapes = {name: rng.choice(["none", "all", "some"]) for name in ("e", "a", "ve", "vr")}
+        data = {
+            "extracted": column(height, shapes["e"], atoms),
+            "answer": column(height, shapes["a"], atoms),
+        }
+        filled = {"vote_answer": "ve", "vote_reference": "vr"}
+        for target, shape in filled.items():
+            if rng.random() < 0.8:
+                data[target] = column(height, shapes[shape], ["already", "kept"])
+        frame = pl.DataFrame(data, schema={name: pl.String for name in data})
+        for values in (frame["extracted"], frame["answer"]):  # normalized once, remembered
+            extract._normalized(values.drop_nulls().unique())
+        queries[0] = 0
+        got = fill_vote_answers(frame)
+        asked = queries[0]
+        for target, source in (("vote_answer", "extracted"), ("vote_reference", "answer")):
+            before = data.get(target, [None] * height)
+            want = [
+                old
+                if old is not None
+                else None
+                if new is None
+                else normalize_values(pl.Series([new], dtype=pl.String))[0]
+                for old, new in zip(before, data[source], strict=True)
+            ]
+            assert got[target].to_list() == want, (target, data)
+        columns = [frame[name] for name in frame.columns] + [
+            pl.Series([None] * height, dtype=pl.String) for t in filled if t not in frame
+        ]
+        if all(c.null_count() in (0, height) for c in columns):
+            told += 1
+            assert asked <= 2, data
+    assert told > 30

@@ -5,13 +5,15 @@ correct: never/flaky/always 1/0/1 and pass@1 0.5 for two prompts both at 0.500."
 
 from __future__ import annotations
 
+import math
+import random
 from pathlib import Path
 
 import polars as pl
 
 from evaltui.data.formats.base import ReadOptions
 from evaltui.data.loader import LoadOptions, load
-from evaltui.data.metrics import ScoreKind, Thresholds, correct_expr
+from evaltui.data.metrics import NEAR, ScoreKind, Thresholds, correct_expr
 from tests.conftest import write_jsonl
 
 
@@ -79,3 +81,48 @@ def test_one_generations_verdict_and_the_expression_agree() -> None:
     frame = pl.DataFrame({"run": ["r"] * 3, "accuracy": [0.7 - 0.2, 0.5, 0.4999]})
     assert frame.select(correct_expr({"r": kind})).to_series().to_list() == [True, True, False]
     assert frame.select(correct_expr(0.5)).to_series().to_list() == [True, True, False]
+
+
+def test_the_expression_gives_each_generations_verdict_for_runs_of_several_thresholds() -> None:
+    """Random runs (thresholds shared or their own, higher or lower better, none), scores at
+    each limit, a rounding error either side of it, NaN, infinities and null, rows of a run
+    with no kind: the expression's verdicts are those of ``ScoreKind.is_correct``, row by row
+    (null for a run it does not know), in a select and summed per run as the stats query does."""
+    rng = random.Random(7)
+    for _ in range(40):
+        kinds: dict[str, ScoreKind] = {}
+        for i in range(rng.randint(1, 6)):
+            run = f"model/run {i}"
+            threshold = rng.choice([0.5, 0.5, 0.3, 1.0, 0.0, -2.5, 12.0, 0.7 - 0.2, None])
+            higher = rng.choice([True, True, False, None])
+            kinds[run] = ScoreKind(run, "fraction", None, higher, threshold)
+        runs = [*kinds, "model/not a kind"]
+        near: list[float] = []
+        for kind in kinds.values():
+            if kind.threshold is not None:
+                t = kind.threshold
+                for limit in (t - NEAR * max(1.0, abs(t)), t + NEAR * max(1.0, abs(t)), t):
+                    near += [
+                        limit,
+                        math.nextafter(limit, -math.inf),
+                        math.nextafter(limit, math.inf),
+                    ]
+        values: list[float | None] = [*near, math.nan, math.inf, -math.inf, None, 0.0, 1.0]
+        rows = [
+            (rng.choice(runs), rng.choice(values) if rng.random() < 0.7 else rng.uniform(-3, 13))
+            for _ in range(rng.randint(1, 120))
+        ]
+        frame = pl.DataFrame(
+            {"run": [r for r, _ in rows], "accuracy": [s for _, s in rows]},
+            schema={"run": pl.String, "accuracy": pl.Float64},
+        )
+        want = [kinds[r].is_correct(s) if r in kinds else None for r, s in rows]
+        got = frame.select(correct_expr(kinds).alias("c")).to_series()
+        assert got.dtype == pl.Boolean
+        assert got.to_list() == want
+        sums = frame.group_by("run", maintain_order=True).agg(correct_expr(kinds).sum().alias("n"))
+        expected = {
+            r: sum(1 for (run, _), w in zip(rows, want, strict=True) if run == r and w)
+            for r in runs
+        }
+        assert dict(sums.rows()) == {r: expected[r] for r in sums["run"]}
