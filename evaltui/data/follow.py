@@ -996,10 +996,13 @@ class Follower:
                 self._removed.append(tracked.frame)
             else:
                 self._told.pop(item.path, None)  # back after it was gone: as if never gone
-            if beside:
+            if beside and tracked is not None and whole.frame.height >= tracked.frame.height:
                 # Its rows again, labelled and scored by the results written beside them (their
-                # run's label, their scores may change): only what the file gained is new.
-                assert tracked is not None
+                # run's label, their scores may change): only what the file gained is new. One
+                # that lost rows (AISBench's working copy tmp/tmp_….jsonl, a companion once the
+                # finished file is written) is a whole read like any: its rows that left take
+                # their count with them (kept in place, they pointed past its rows, and the
+                # follow stopped on an IndexError when the copy was deleted).
                 height = self._keep(whole)
                 grown = max(0, height - tracked.frame.height)
                 whole.arrived = tracked.arrived  # the same rows, in the same places

@@ -1,0 +1,119 @@
+"""Following evals as their harnesses write them (the writers rebuilt from the tools' source,
+see /work/shared/formats/FORMATS.md): AISBench's working copy ``tmp/tmp_<time>_<id>.jsonl``
+then its finished predictions, OpenCompass's ``tmp_<dataset>.jsonl`` then its JSON, lm-eval's
+results and samples files, Inspect's JSON log written at the end. Each ends with the stats of
+reading the final files from scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from evaltui.data.follow import Follower
+from tests.data.test_follow import FIXTURES, assert_same, options
+from tests.data.test_follow_writers import race
+
+AISBENCH = FIXTURES / "aisbench" / "outputs_n3" / "20261123_200259"
+AISBENCH_MODEL = "toy-vllm-api-chat-n3"
+
+
+def test_aisbenchs_working_copy_left_for_its_finished_predictions(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """AISBench appends each finished request to ``predictions/<model>/tmp/tmp_<time>_<id>.jsonl``,
+    then writes ``<dataset>.jsonl`` and deletes the working copy (the copy, a companion once the
+    finished file is there, reads no rows). The copy's rows, counted as new when they arrived,
+    pointed past its rows once it read none, and the follow stopped on an IndexError (polars'
+    OutOfBoundsError) when it was deleted."""
+    data = tmp_path / "data"
+    work = data / "outputs" / AISBENCH.name
+    predictions = work / "predictions" / AISBENCH_MODEL
+    (predictions / "tmp").mkdir(parents=True)
+    finished = (predictions.relative_to(work)) / "toy_gsm8k.jsonl"
+    lines = (AISBENCH / finished).read_bytes().splitlines(keepends=True)
+    copy = predictions / "tmp" / "tmp_20261123_200300_1234.jsonl"
+    copy.write_bytes(lines[0])
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    copy.write_bytes(b"".join(lines[:3]))
+    update = follower.poll()
+    assert update is not None and update.new_generations == 2
+    (work / finished).write_bytes(b"".join(lines))
+    update = follower.poll()
+    # the copy's 3 rows are the finished file's first 3: only the other 6 are new
+    assert update is not None and update.new_generations == len(lines) - 3
+    assert_same(update.result, [data], opts)
+    copy.unlink()
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert follower.recent() == len(lines) - 1
+    assert_same(update.result, [data], opts)
+
+
+def test_aisbench_run_written_request_by_request(tmp_path: Path, word_tokenizer: Path) -> None:
+    """The whole run as a writer thread writes it: the working copy a piece of a line at a
+    time, the finished file, the copy deleted, the results (scores) last."""
+    data = tmp_path / "data"
+    work = data / "outputs" / AISBENCH.name
+    predictions = work / "predictions" / AISBENCH_MODEL
+    (predictions / "tmp").mkdir(parents=True)
+    finished = (predictions.relative_to(work)) / "toy_gsm8k.jsonl"
+    results = Path("results") / AISBENCH_MODEL / "toy_gsm8k.json"
+    text = (AISBENCH / finished).read_bytes()
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    copy = predictions / "tmp" / "tmp_20261123_200300_1234.jsonl"
+
+    def writer() -> None:
+        for start in range(0, len(text), 61):
+            with copy.open("ab") as handle:
+                handle.write(text[start : start + 61])
+        (work / finished).write_bytes(text)
+        copy.unlink()
+        (work / results).parent.mkdir(parents=True)
+        shutil.copyfile(AISBENCH / results, work / results)
+
+    race(follower, writer)
+    result = follower.result()
+    assert result.generations.height == len(text.splitlines())
+    assert_same(result, [data], opts)
+
+
+def test_opencompass_running_file_left_for_its_predictions(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """OpenCompass appends ``{"idx": …}`` lines to ``tmp_<dataset>.jsonl`` while it infers, then
+    dumps ``<dataset>.json``, deletes the running file, and its eval task writes results/."""
+    source = FIXTURES / "opencompass" / "outputs" / "20261123_201019"
+    predictions = Path("predictions") / "toy-openai-sdk"
+    entries = json.loads((source / predictions / "toy_gsm8k.json").read_text(encoding="utf-8"))
+    data = tmp_path / "data"
+    work = data / source.name
+    (work / predictions).mkdir(parents=True)
+    running = work / predictions / "tmp_toy_gsm8k.jsonl"
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+
+    def writer() -> None:
+        for key, entry in entries.items():
+            with running.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"idx": int(key), **entry}, ensure_ascii=False) + "\n")
+        whole = (source / predictions / "toy_gsm8k.json").read_bytes()
+        with (work / predictions / "toy_gsm8k.json").open("wb") as handle:
+            for start in range(0, len(whole), 256):  # json.dump into the file
+                handle.write(whole[start : start + 256])
+                handle.flush()
+        running.unlink()
+        scores = Path("results") / "toy-openai-sdk" / "toy_gsm8k.json"
+        (work / scores).parent.mkdir(parents=True)
+        shutil.copyfile(source / scores, work / scores)
+
+    race(follower, writer)
+    result = follower.result()
+    assert result.generations.height == len(entries)
+    assert_same(result, [data], opts)
