@@ -9,11 +9,37 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from evaltui.data.follow import Follower
 from tests.data.test_follow import FIXTURES, assert_same, options
 from tests.data.test_follow_writers import race
+
+def looked(follower: Follower) -> Callable[[], None]:
+    """A call for a writer thread racing ``follower`` (:func:`race`) that returns once the
+    follower has looked at the inputs after it was called: each phase of the writer is seen."""
+    polls = [0]
+    moved = threading.Condition()
+    poll = follower.poll
+
+    def counted(**kwargs: bool) -> object:
+        update = poll(**kwargs)
+        with moved:
+            polls[0] += 1
+            moved.notify_all()
+        return update
+
+    follower.poll = counted  # type: ignore[method-assign]
+
+    def wait() -> None:
+        with moved:
+            target = polls[0] + 2  # the poll under way may have listed the files before
+            moved.wait_for(lambda: polls[0] >= target, timeout=30)
+
+    return wait
+
 
 AISBENCH = FIXTURES / "aisbench" / "outputs_n3" / "20261123_200259"
 AISBENCH_MODEL = "toy-vllm-api-chat-n3"
@@ -67,13 +93,17 @@ def test_aisbench_run_written_request_by_request(tmp_path: Path, word_tokenizer:
     follower = Follower([data], opts)
     follower.load()
     copy = predictions / "tmp" / "tmp_20261123_200300_1234.jsonl"
+    seen = looked(follower)
 
     def writer() -> None:
         for start in range(0, len(text), 61):
             with copy.open("ab") as handle:
                 handle.write(text[start : start + 61])
+        seen()
         (work / finished).write_bytes(text)
+        seen()
         copy.unlink()
+        seen()
         (work / results).parent.mkdir(parents=True)
         shutil.copyfile(AISBENCH / results, work / results)
 
@@ -98,16 +128,19 @@ def test_opencompass_running_file_left_for_its_predictions(
     opts = options(tmp_path, word_tokenizer)
     follower = Follower([data], opts)
     follower.load()
+    seen = looked(follower)
 
     def writer() -> None:
         for key, entry in entries.items():
             with running.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps({"idx": int(key), **entry}, ensure_ascii=False) + "\n")
+        seen()
         whole = (source / predictions / "toy_gsm8k.json").read_bytes()
         with (work / predictions / "toy_gsm8k.json").open("wb") as handle:
             for start in range(0, len(whole), 256):  # json.dump into the file
                 handle.write(whole[start : start + 256])
                 handle.flush()
+        seen()
         running.unlink()
         scores = Path("results") / "toy-openai-sdk" / "toy_gsm8k.json"
         (work / scores).parent.mkdir(parents=True)
