@@ -1030,8 +1030,16 @@ class Follower:
             del self._unsettled[path]
         for path in [p for p in self.order if everything and p not in seen]:
             changed = True
-            notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
-            self._told[path] = notes[-1]
+            gone = self.files[path]
+            if gone.reader is not None:
+                # A skipped file gone leaves the skipped list quietly: OpenCompass deleting its
+                # running tmp_<ds>.jsonl (a companion once its finished file is written) at the
+                # end of every run said it was gone "its rows were removed", for the session.
+                rows = ": its rows were removed" if gone.frame.height else ""
+                notes.append(f"{gone.item.source} is gone{rows}")
+                self._told[path] = notes[-1]
+            else:
+                self._told.pop(path, None)
             self._removed.append(self.files[path].frame)
             left.append(self.files[path])
             del self.files[path]

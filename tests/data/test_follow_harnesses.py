@@ -113,6 +113,44 @@ def test_aisbench_run_written_request_by_request(tmp_path: Path, word_tokenizer:
     assert_same(result, [data], opts)
 
 
+OPENCOMPASS = FIXTURES / "opencompass" / "outputs" / "20261123_201019"
+OPENCOMPASS_PREDICTIONS = Path("predictions") / "toy-openai-sdk" / "toy_gsm8k.json"
+
+
+def test_opencompass_running_file_gives_way_to_its_predictions(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """OpenCompass appends ``{"idx": …}`` lines to ``tmp_<dataset>.jsonl`` while it infers, then
+    dumps ``<dataset>.json`` and deletes the running file. A fresh read of the folder holding
+    both reads the finished file alone; following read both (the run's rows twice, all counted
+    as new) until the running file was deleted, which then said, for the session, that it was
+    gone and its rows removed."""
+    entries = json.loads((OPENCOMPASS / OPENCOMPASS_PREDICTIONS).read_text(encoding="utf-8"))
+    data = tmp_path / "data"
+    finished = data / OPENCOMPASS.name / OPENCOMPASS_PREDICTIONS
+    finished.parent.mkdir(parents=True)
+    running = finished.with_name("tmp_toy_gsm8k.jsonl")
+    opts = options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    for key, entry in entries.items():
+        with running.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"idx": int(key), **entry}, ensure_ascii=False) + "\n")
+        assert follower.poll() is not None
+    assert follower.recent() == len(entries)
+    shutil.copyfile(OPENCOMPASS / OPENCOMPASS_PREDICTIONS, finished)
+    update = follower.poll()
+    assert update is not None and update.new_generations == 0
+    assert update.result.generations.height == len(entries)
+    assert_same(update.result, [data], opts)
+    running.unlink()
+    update = follower.poll()
+    assert update is not None and update.notes == []
+    assert not [note for note in update.result.notes if running.name in note]
+    assert follower.recent() == len(entries)
+    assert_same(update.result, [data], opts)
+
+
 def test_opencompass_running_file_left_for_its_predictions(
     tmp_path: Path, word_tokenizer: Path
 ) -> None:
