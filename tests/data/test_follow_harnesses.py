@@ -17,6 +17,7 @@ from evaltui.data.follow import Follower
 from tests.data.test_follow import FIXTURES, assert_same, options
 from tests.data.test_follow_writers import race
 
+
 def looked(follower: Follower) -> Callable[[], None]:
     """A call for a writer thread racing ``follower`` (:func:`race`) that returns once the
     follower has looked at the inputs after it was called: each phase of the writer is seen."""
@@ -149,42 +150,3 @@ def test_opencompass_running_file_gives_way_to_its_predictions(
     assert not [note for note in update.result.notes if running.name in note]
     assert follower.recent() == len(entries)
     assert_same(update.result, [data], opts)
-
-
-def test_opencompass_running_file_left_for_its_predictions(
-    tmp_path: Path, word_tokenizer: Path
-) -> None:
-    """OpenCompass appends ``{"idx": …}`` lines to ``tmp_<dataset>.jsonl`` while it infers, then
-    dumps ``<dataset>.json``, deletes the running file, and its eval task writes results/."""
-    source = FIXTURES / "opencompass" / "outputs" / "20261123_201019"
-    predictions = Path("predictions") / "toy-openai-sdk"
-    entries = json.loads((source / predictions / "toy_gsm8k.json").read_text(encoding="utf-8"))
-    data = tmp_path / "data"
-    work = data / source.name
-    (work / predictions).mkdir(parents=True)
-    running = work / predictions / "tmp_toy_gsm8k.jsonl"
-    opts = options(tmp_path, word_tokenizer)
-    follower = Follower([data], opts)
-    follower.load()
-    seen = looked(follower)
-
-    def writer() -> None:
-        for key, entry in entries.items():
-            with running.open("a", encoding="utf-8") as handle:
-                handle.write(json.dumps({"idx": int(key), **entry}, ensure_ascii=False) + "\n")
-        seen()
-        whole = (source / predictions / "toy_gsm8k.json").read_bytes()
-        with (work / predictions / "toy_gsm8k.json").open("wb") as handle:
-            for start in range(0, len(whole), 256):  # json.dump into the file
-                handle.write(whole[start : start + 256])
-                handle.flush()
-        seen()
-        running.unlink()
-        scores = Path("results") / "toy-openai-sdk" / "toy_gsm8k.json"
-        (work / scores).parent.mkdir(parents=True)
-        shutil.copyfile(source / scores, work / scores)
-
-    race(follower, writer)
-    result = follower.result()
-    assert result.generations.height == len(entries)
-    assert_same(result, [data], opts)
