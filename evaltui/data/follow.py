@@ -1035,8 +1035,8 @@ class Follower:
                 # A skipped file gone leaves the skipped list quietly: OpenCompass deleting its
                 # running tmp_<ds>.jsonl (a companion once its finished file is written) at the
                 # end of every run said it was gone "its rows were removed", for the session.
-                rows = ": its rows were removed" if gone.frame.height else ""
-                notes.append(f"{gone.item.source} is gone{rows}")
+                lost = ": its rows were removed" if gone.frame.height else ""
+                notes.append(f"{gone.item.source} is gone{lost}")
                 self._told[path] = notes[-1]
             else:
                 self._told.pop(path, None)
