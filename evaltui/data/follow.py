@@ -996,10 +996,13 @@ class Follower:
                 self._removed.append(tracked.frame)
             else:
                 self._told.pop(item.path, None)  # back after it was gone: as if never gone
-            if beside:
+            if beside and tracked is not None and whole.frame.height >= tracked.frame.height:
                 # Its rows again, labelled and scored by the results written beside them (their
-                # run's label, their scores may change): only what the file gained is new.
-                assert tracked is not None
+                # run's label, their scores may change): only what the file gained is new. One
+                # that lost rows (AISBench's working copy tmp/tmp_….jsonl, a companion once the
+                # finished file is written) is a whole read like any: its rows that left take
+                # their count with them (kept in place, they pointed past its rows, and the
+                # follow stopped on an IndexError when the copy was deleted).
                 height = self._keep(whole)
                 grown = max(0, height - tracked.frame.height)
                 whole.arrived = tracked.arrived  # the same rows, in the same places
@@ -1027,8 +1030,16 @@ class Follower:
             del self._unsettled[path]
         for path in [p for p in self.order if everything and p not in seen]:
             changed = True
-            notes.append(f"{self.files[path].item.source} is gone: its rows were removed")
-            self._told[path] = notes[-1]
+            gone = self.files[path]
+            if gone.reader is not None:
+                # A skipped file gone leaves the skipped list quietly: OpenCompass deleting its
+                # running tmp_<ds>.jsonl (a companion once its finished file is written) at the
+                # end of every run said it was gone "its rows were removed", for the session.
+                lost = ": its rows were removed" if gone.frame.height else ""
+                notes.append(f"{gone.item.source} is gone{lost}")
+                self._told[path] = notes[-1]
+            else:
+                self._told.pop(path, None)
             self._removed.append(self.files[path].frame)
             left.append(self.files[path])
             del self.files[path]

@@ -211,13 +211,15 @@ def _dataset_prompts(path: Path, own: list[str]) -> tuple[_Shard | None, int, li
     return shard, len(earlier), earlier + own + _prompts_of(shard.after)
 
 
+def _finished_names(tmp: Path) -> tuple[Path, ...]:
+    """Where the finished predictions file (or its first shard) of ``tmp_<ds>.jsonl`` goes."""
+    dataset = tmp.stem.removeprefix("tmp_")
+    return (tmp.with_name(f"{dataset}.json"), tmp.with_name(f"{dataset}_0.json"))
+
+
 def _finished(tmp: Path) -> Path | None:
     """The finished predictions file (or its first shard) of a running ``tmp_<ds>.jsonl``."""
-    dataset = tmp.stem.removeprefix("tmp_")
-    for name in (f"{dataset}.json", f"{dataset}_0.json"):
-        if tmp.with_name(name).is_file():
-            return tmp.with_name(name)
-    return None
+    return next((path for path in _finished_names(tmp) if path.is_file()), None)
 
 
 def predictions_exist(results: Path) -> bool:
@@ -1146,7 +1148,11 @@ class OpenCompassReader(ContainerReader):
     def companions(self, path: Path) -> tuple[Path, ...]:
         shard = shard_of(path)
         found = results_candidate(path, shard.dataset if shard is not None else None)
-        return (*([found] if found is not None else []), *shard_family(path))
+        # A running tmp_<ds>.jsonl is read until its finished predictions (what _finished
+        # looks for) are written beside it: followed, their appearance makes it a companion
+        # (the run's rows were doubled until OpenCompass deleted the running file).
+        finished = _finished_names(path) if path.suffix == ".jsonl" else ()
+        return (*([found] if found is not None else []), *shard_family(path), *finished)
 
     def entries(self, data: Any) -> list[tuple[str, Any]]:
         pairs = super().entries(data)
