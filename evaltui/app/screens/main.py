@@ -1438,7 +1438,8 @@ class MainScreen(Screen[None]):
     def sortable_columns(self) -> list[tuple[str, str]]:
         """(column, display name) of every column the table shows."""
         rows = self.shown_rows
-        return [] if rows is None else [(c, label) for c, label, _k in table_columns(rows)]
+        load = self.evalapp.result.stats if self.evalapp.result is not None else None
+        return [] if rows is None else [(c, label) for c, label, _k in table_columns(rows, load)]
 
     def action_sort_menu(self) -> None:
         from evaltui.app.screens.sort import SortScreen
