@@ -1,4 +1,4 @@
-"""A 0–1 score that is no accuracy (a reward) at 80×24: plot 3 and the summary's avg@n say
+"""A 0–1 score that is no accuracy (a reward) at 80×24: plots 3 and 4 and the summary's avg@n say
 what its per-prompt mean is, as the table's column ("mean score") and header ("mean reward")
 do; both said "per-prompt accuracy"."""
 
@@ -34,6 +34,11 @@ async def test_plot_3_and_avg_at_n_call_a_rewards_mean_no_accuracy(
         plot = screen_text(app)
         assert plot.splitlines()[0].startswith(" per-prompt mean reward · "), plot
         assert "accuracy" not in plot.replace("Acc", ""), plot
+        await pilot.press("4")
+        await settle(pilot)
+        scatter = screen_text(app)
+        assert scatter.splitlines()[0].startswith(" mean token length vs mean reward "), scatter
+        assert "accuracy" not in scatter.replace("Acc", ""), scatter
         await pilot.press("escape", "t")
         await settle(pilot)
         summary = screen_text(app)

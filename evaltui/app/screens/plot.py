@@ -792,11 +792,14 @@ class PlotScreen(Screen[None]):
             1.0,
             False,
         )
+        # (a winrate's or an f1's per-prompt mean is no accuracy: as plot 3 says it)
+        word = rates_word(kinds, [r for r in names if r not in judged])
+        kind_name = KINDS["scatter"].replace("accuracy", word)
         return Figure(
             "scatter",
-            f"{KINDS['scatter']} · {scope}",
+            f"{kind_name} · {scope}",
             "mean generation length (tokens)",
-            "accuracy",
+            word,
             [panel],
             scatter=True,
             legend=legend,
