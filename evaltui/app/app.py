@@ -1273,7 +1273,9 @@ class EvalApp(App[int]):
             keep = view.sort.column if view.sort is not None else None
             # The default view's rows are the Stats table itself: kept rows are its first.
             grown = kept and rows is stats
-            layout = table_layout(rows, width, run_width, fit, fit_rows, keep, steady, grown)
+            layout = table_layout(
+                rows, width, run_width, fit, fit_rows, keep, steady, grown, named_by=stats
+            )
             text = of = counts = None
             if header is not None:
                 from evaltui.app.screens.main import grown_header_counts, header_counts, header_text

@@ -157,11 +157,17 @@ def stored_mean_header(stats: pl.DataFrame) -> str:
     return STORED_MEAN_SCORE if continuous else display_name("stored_average_accuracy")
 
 
-def table_columns(stats: pl.DataFrame) -> list[tuple[str, str, str]]:
-    """The columns the prompt table shows for this Stats frame: (column, header, kind)."""
+def table_columns(
+    stats: pl.DataFrame, named_by: pl.DataFrame | None = None
+) -> list[tuple[str, str, str]]:
+    """The columns the prompt table shows for this Stats frame: (column, header, kind).
+    ``named_by``: the rows the score columns are named by when ``stats`` has none (the load's,
+    for a view no prompt matches: its empty table said "accuracy" over runs whose column
+    read "mean score")."""
     headers = {"average_accuracy": mean_header, "stored_average_accuracy": stored_mean_header}
+    named = named_by if named_by is not None and stats.height == 0 else stats
     fixed = [
-        (c, headers[c](stats) if c in headers else display_name(c), k)
+        (c, headers[c](named) if c in headers else display_name(c), k)
         for c, k in TABLE_COLUMNS
         if c in stats.columns
         and (c not in OPTIONAL_COLUMNS or stats[c].null_count() < stats.height)
@@ -692,6 +698,7 @@ def table_layout(
     keep: str | None = None,
     steady: TableLayout | None = None,
     grown: bool = False,
+    named_by: pl.DataFrame | None = None,
 ) -> TableLayout:
     """The layout of the prompt table for ``rows`` (see :class:`TableLayout`): the prompt cut to
     ``width`` cells (more with ``fit``: the screen's width), run labels to ``run_width``.
@@ -702,8 +709,9 @@ def table_layout(
     takes a digit of room more (:func:`steady_widths`); when its rows are the first of these (an
     append), only the rows after them are measured (:func:`_followed_tail`); ``grown``: the
     caller knows they are (a followed update that appended new prompts), so they are not
-    compared."""
-    columns = table_columns(rows)
+    compared. ``named_by``: the rows to name the score columns by when ``rows`` has none
+    (:func:`table_columns`)."""
+    columns = table_columns(rows, named_by)
     present = rows["run"].unique().to_list() if "run" in rows.columns else []
     runs = distinct_middle(present, run_width)
     limits = {

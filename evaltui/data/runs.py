@@ -32,11 +32,9 @@ from pathlib import PurePosixPath
 import polars as pl
 
 from evaltui.data.formats.base import RunIdentity
-from evaltui.data.sanitize import name_line, one_line_middle, written_label
+from evaltui.data.sanitize import TAG_SEPARATOR, name_line, one_line_middle, written_label
 from evaltui.data.schema import clean_text
 
-#: Between a label and what tells its runs apart.
-TAG_SEPARATOR = " @ "
 #: Between a run label and a filter or metric name that follows it (``model · strict-match``).
 PART_SEPARATOR = " · "
 

@@ -334,6 +334,10 @@ def plain_glyphs(text: str, encoding: str | None) -> str:
     return text.translate(_plain_table(encoding))
 
 
+#: Between a run's label and what tells it from other runs of that label (``Qwen/Qwen3-8B @
+#: 2026-07-08T16-04-34.219874``: :mod:`evaltui.data.runs`); what is before it is the model.
+TAG_SEPARATOR = " @ "
+
 #: What evaltui joins a run label's parts with (``openai/o1-mini · winrate``: a model and its
 #: scorer; :data:`evaltui.data.runs.PART_SEPARATOR`): its own text, the parts the input's.
 LABEL_SEPARATOR = " · "
@@ -423,7 +427,21 @@ def one_line_middle(text: str | None, limit: int = 40, mark: str = "…") -> str
     if limit <= m:
         return mark[:limit]
     tail = (limit - m) // 2
-    return head_cells(folded, limit - m - tail) + mark + tail_cells(folded, tail)
+    return _cut_at(folded, limit - m - tail, tail, mark)
+
+
+def _cut_at(text: str, head: int, tail: int, mark: str) -> str:
+    """``text``'s first ``head`` cells, ``mark``, its last ``tail`` cells; a ``' · '`` between a
+    label's parts the cut falls in kept whole on the side it starts on (the tail then takes
+    the head's cells): the mark glued to half of it read ``openai/o1-…· winrate``."""
+    start, end = head_cells(text, head), tail_cells(text, tail)
+    for at in (m.start() for m in re.finditer(re.escape(LABEL_SEPARATOR), text)):
+        if at < len(text) - len(end) < at + len(LABEL_SEPARATOR) and at > 1:
+            start = head_cells(text, max(0, head - cell_width(text[at:]) + cell_width(end)))
+            end = text[at:]
+        elif at < len(start) < at + len(LABEL_SEPARATOR):
+            start = text[:at]
+    return start + mark + end
 
 
 def distinct_middle(labels: Iterable[str], limit: int, mark: str = "…") -> dict[str, str]:
@@ -524,20 +542,25 @@ def _differences_kept(
     them first without the org or folder (``meta-llama/``), then what is after them cut at its
     end: ``…Qwen2.5-14B…`` and ``…Qwen2.5-32B…`` at 14 cells, where ``Qwen2…uct`` and
     ``Qwen/…uct`` read apart without telling which is which. None when the words do not fit
-    or the labels would not read apart (``shown`` is kept)."""
-    if len(full) < 2 or all(cell_width(text) <= limit for text in full.values()):
+    or the labels would not read apart (``shown`` is kept). A lone label's words are its whole
+    name: its org goes first, as beside others (``…Meta-L…Instruct``, not ``meta-lla…nstruct``)."""
+    if not full or all(cell_width(text) <= limit for text in full.values()):
         return None
     names = _names(full)
     spans: dict[str, tuple[int, int]] = {}
+    firsts: dict[str, int] = {}
     for label, name in names.items():
         others = [n for other, n in names.items() if other != label]
+        if not others:  # a lone label: all of its name tells it (its org goes first)
+            spans[label], firsts[label] = (0, len(name)), 0
+            continue
         start = max(len(os.path.commonprefix([name, n])) for n in others)  # noqa: RUF071
         same_end = max(len(os.path.commonprefix([name[::-1], n[::-1]])) for n in others)  # noqa: RUF071
         begin = _word_start(name, start) if start < len(name) else start
         end = _word_end(name, len(name) - same_end)
         if begin >= end:
             return None  # told from one label by its start and from another by its end
-        spans[label] = (begin, end)
+        spans[label], firsts[label] = (begin, end), start
     orgs_cut = shown is None or any(
         len(names[label]) < len(text) and shown[label] != text for label, text in full.items()
     )
@@ -563,8 +586,26 @@ def _differences_kept(
         if after and room >= 0:
             choices.append(lead + before + words + head_cells(after, room) + mark)
         room = limit - cell_width(lead + words) - m
-        if before and not after and room >= 4:  # (the words at the end: its start cut)
+        model = before.partition(TAG_SEPARATOR)[0] if TAG_SEPARATOR in before else ""
+        if before and not after and room >= max(4, cell_width(model)):
+            # (the words at the end: its start cut, never into the model's name)
             choices.append(lead + head_cells(before, room) + mark + words)
+        if model:
+            # A run told apart by its tag (``Qwen3-8B @ 2026-07-08T16-04-34.219874``): the
+            # model named whole and the tag's start, where it first differs (``…Qwen3-8B…
+            # 08T16-04…``); the words cut in their middle lost the model (``…08T16-04-…219874``).
+            room = limit - cell_width(lead + model) - 2 * m
+            # At a word's end, else where the cells run out; at least the word holding the
+            # first difference and 5 cells (``…gpt-4o-mini…02…`` named no date).
+            rest = words + after
+            least = _word_end(rest, firsts[label] - begin + 1)
+            ends = [i for i in range(least, len(rest)) if rest[i] in _WORD_BREAKS]
+            ends = [i for i in [*ends, len(rest)] if cell_width(rest[:i]) <= room]
+            told = rest[: ends[-1]] if ends else ""
+            if cell_width(told) < 5:
+                told = head_cells(rest, room).rstrip(_WORD_BREAKS)
+            if len(told) >= least and cell_width(told) >= min(5, len(rest)):
+                choices.append(lead + model + mark + told + ("" if told == rest else mark))
         if before or lead:
             choices.append(mark + words + after)
             room = limit - cell_width(words) - 2 * m
@@ -578,13 +619,19 @@ def _differences_kept(
             # Told from the others by most of its name (another family): those words cut in
             # their middle, their end kept from a word's start (``…Meta-Llama…70B…``).
             room = limit - cell_width(lead) - m - (m if after else 0)
-            starts = [i for i in range(1, len(words)) if words[i - 1] in _WORD_BREAKS]
+            # (a word's start, never a separator's: a tail '· winrate' glued the cut's mark to
+            # the ' · ' a label's parts are joined with, '…o3-mini-2…· winrate')
+            starts = [
+                i
+                for i in range(1, len(words))
+                if words[i - 1] in _WORD_BREAKS and words[i] not in _WORD_BREAKS
+            ]
             ends = [i for i in starts if cell_width(words[i:]) <= max(room // 2, 1)]
             last = [i for i in starts[-1:] if cell_width(words[i:]) <= room - 3]
             cut = (ends or last or [len(words)])[0]
             if room < 4 or cut >= len(words):
                 return None
-            head = head_cells(words, room - cell_width(words[cut:]))
+            head = head_cells(words, room - cell_width(words[cut:])).rstrip(_WORD_BREAKS)
             fitting = [lead + head + mark + words[cut:] + (mark if after else "")]
         kept[label] = text if cell_width(text) <= limit else fitting[0]
     return kept if len(set(kept.values())) == len(kept) else None
@@ -651,9 +698,7 @@ def _one_cut(texts: dict[str, str], limit: int, mark: str = "…") -> dict[str, 
         if not 0 <= head <= limit - m:
             continue
         cut = {
-            label: fits[label]
-            if label in fits
-            else head_cells(text, head) + mark + tail_cells(text, limit - m - head)
+            label: fits[label] if label in fits else _cut_at(text, head, limit - m - head, mark)
             for label, text in texts.items()
         }
         if len(set(cut.values())) == len(cut):

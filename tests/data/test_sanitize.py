@@ -547,3 +547,44 @@ def test_distinct_middle_keeps_a_double_underscore_that_is_no_org() -> None:
         shown = distinct_middle(labels, width)
         assert all(text.startswith("my-") for text in shown.values()), (width, shown)
         assert [text[-2:] for text in shown.values()] == ["v2", "v3"], (width, shown)
+
+
+def test_cuts_keep_the_separator_of_a_labels_parts_whole() -> None:
+    """A cut in the middle falling in the ' · ' between a model and its scorer glued its mark to
+    half of it: 'openai/o1-…· winrate' at 20 cells, 'openai/o1-mini ·…ided_by_optimal' at 32."""
+    from evaltui.data.sanitize import distinct_middle, one_line_middle
+
+    runs = [
+        f"openai/{model} · {scorer}"
+        for model in ("o1-mini", "o3-mini-2025-01-31")
+        for scorer in ("winrate", "winrate_divided_by_optimal")
+    ]
+    for limit in range(8, 41):
+        shown = distinct_middle([*runs, "openai/gpt-5"], limit)
+        assert len(set(shown.values())) == len(runs) + 1, (limit, shown)
+        for text in [*shown.values(), *(one_line_middle(run, limit) for run in runs)]:
+            assert cell_width(text) <= limit, (limit, text)
+            assert "…·" not in text and "·…" not in text, (limit, text)
+            assert text.count("·") == text.count(" · "), (limit, text)
+    assert distinct_middle(runs, 20)[runs[0]] == "openai/o1… · winrate"
+
+
+def test_a_lone_label_and_runs_told_apart_by_time_keep_the_models_name() -> None:
+    """A lone run's label was cut plainly in the middle (``meta-lla…nstruct``), its org kept
+    and its name cut; two runs of one model told apart by their start time lost the model
+    (``…08T16-04-…219874``). Now the org goes first, and the model is named beside where the
+    times first differ."""
+    from evaltui.data.sanitize import distinct_middle
+
+    lone = "meta-llama/Meta-Llama-3.1-70B-Instruct"
+    assert distinct_middle([lone], 16) == {lone: "…Meta-L…Instruct"}
+    assert distinct_middle(["EleutherAI/gpt-neo-125M"], 16) == {
+        "EleutherAI/gpt-neo-125M": "…gpt-neo-125M"
+    }
+    assert distinct_middle(["gpt-4o-mini"], 16) == {"gpt-4o-mini": "gpt-4o-mini"}
+    runs = [f"Qwen/Qwen3-8B @ 2026-07-08T{t}" for t in ("16-04-34.219874", "18-15-33.115417")]
+    assert list(distinct_middle(runs, 18).values()) == ["…Qwen3-8B…08T16…", "…Qwen3-8B…08T18…"]
+    assert list(distinct_middle(runs, 20).values()) == [
+        "…Qwen3-8B…08T16-04…",
+        "…Qwen3-8B…08T18-15…",
+    ]

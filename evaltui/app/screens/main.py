@@ -285,6 +285,28 @@ def _fit_run_accuracy(
             parts[index] = _accuracy_range(values, by_run=False, word=word, metrics=metrics)
 
 
+def _must_first(parts: list[str], width: int) -> None:
+    """One run's header: when the parts it must show (:func:`_must_show`) leave no room to count
+    those left off after them, the generation count and a "bad lines 0" among them move after
+    them, as several runs' generation count does (:func:`_fit_run_accuracy`): while one run
+    loaded with a note at 80 columns, the line ended "notes 1 (b) …", a bare "…" in place of
+    the count, the load's state ("generations loading") left off with it."""
+    more = cell_width(f" · +10 ({MORE_KEY})")
+    must = _must_show(parts)
+    if cell_width(" · ".join(parts[:must])) + more <= width:
+        return
+    movable = [
+        i
+        for i, part in enumerate(parts[:must])
+        if part == "bad lines 0" or (part.startswith("generations ") and part not in _STATES)
+    ]
+    moved = [parts[i] for i in movable]
+    for i in reversed(movable):
+        del parts[i]
+    at = must - len(moved)
+    parts[at:at] = moved
+
+
 def correct_part(kinds: dict[str, ScoreKind]) -> str:
     """What made a sample "correct" (the table's ``correct``, pass@k, maj@k) when it is not
     plain 0/1: ``correct ≥ 0.5`` for a 0–1 partial credit (a 0.5 is solved), a threshold's rule
@@ -537,6 +559,8 @@ def _header_parts(
         parts.insert(len(parts) - 1 if parts[-1] == "bad lines 0" else len(parts), state)
     if len(runs) > 1 and values:
         _fit_run_accuracy(parts, runs, values, width, compact, word, metrics)
+    elif len(runs) <= 1:
+        _must_first(parts, width)
     if after:  # after the unscored count, or the bad-line and note counts
         leading = ("unscored ",) if unscored else ("bad lines ", "notes ")
         at = 1 + max(i for i, p in enumerate(parts) if p.startswith(leading))
@@ -1414,7 +1438,8 @@ class MainScreen(Screen[None]):
     def sortable_columns(self) -> list[tuple[str, str]]:
         """(column, display name) of every column the table shows."""
         rows = self.shown_rows
-        return [] if rows is None else [(c, label) for c, label, _k in table_columns(rows)]
+        load = self.evalapp.result.stats if self.evalapp.result is not None else None
+        return [] if rows is None else [(c, label) for c, label, _k in table_columns(rows, load)]
 
     def action_sort_menu(self) -> None:
         from evaltui.app.screens.sort import SortScreen

@@ -38,7 +38,7 @@ from evaltui.data.bins import (
     tick_label,
     tick_labels,
 )
-from evaltui.data.metrics import ScoreKind, correct_expr, run_kinds
+from evaltui.data.metrics import ScoreKind, correct_expr, rates_word, run_kinds
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
@@ -669,7 +669,13 @@ class PlotScreen(Screen[None]):
         kinds = run_kinds(rows)
         rows, judged, other = rates_on_an_axis(rows, kinds)
         scored = rows.filter(pl.col("average_accuracy").is_not_null())
-        title = f"{KINDS['accuracy']} · {scope}"
+        # What the runs' per-prompt means are (those shown by a threshold's pass rate aside): a
+        # winrate's or an f1's is its mean, no accuracy, as the table's column says ("mean
+        # score"); the title and axis said "per-prompt accuracy" of them.
+        means = [r for r in dict.fromkeys(scored["run"].to_list()) if r not in judged]
+        word = rates_word(kinds, means)
+        kind_name = KINDS["accuracy"] if word == "accuracy" else f"per-prompt {word}"
+        title = f"{kind_name} · {scope}"
         note = notes(judged_note([kinds[run] for run in judged]), not_accuracy_note(other, kinds))
         if not scored.height:
             # No rate to bin: the reason in the plot's place, not an empty frame under a
@@ -712,7 +718,7 @@ class PlotScreen(Screen[None]):
         return Figure(
             "accuracy",
             title,
-            f"per-prompt accuracy ({unit})",
+            f"per-prompt accuracy ({unit})" if word == "accuracy" else kind_name,
             "prompts",
             [panel],
             legend=legend,
@@ -786,11 +792,14 @@ class PlotScreen(Screen[None]):
             1.0,
             False,
         )
+        # (a winrate's or an f1's per-prompt mean is no accuracy: as plot 3 says it)
+        word = rates_word(kinds, [r for r in names if r not in judged])
+        kind_name = KINDS["scatter"].replace("accuracy", word)
         return Figure(
             "scatter",
-            f"{KINDS['scatter']} · {scope}",
+            f"{kind_name} · {scope}",
             "mean generation length (tokens)",
-            "accuracy",
+            word,
             [panel],
             scatter=True,
             legend=legend,

@@ -193,8 +193,13 @@ def definitions_table(summaries: list[RunSummary]) -> Table:
     for summary in summaries:
         names += [m.name for m in summary.metrics if m.name not in names]
     families: dict[str, list[str]] = {}
+    # avg@n of a run whose mean is no accuracy (a winrate's, an f1's: the table's "mean score")
+    # is its mean score; the definition said "mean per-prompt accuracy" of it.
+    scores = any(s.kind is not None and not s.kind.rate for s in summaries)
     for name in [*names, SPECTRUM]:
         definition = metric_definition(name)
+        if scores and definition is not None and name.startswith("avg@"):
+            definition = definition.replace("per-prompt accuracy", "per-prompt score", 1)
         if definition is not None:
             families.setdefault(definition, []).append(name)
     table = Table(box=None, pad_edge=False, show_edge=False, show_header=False)
