@@ -547,3 +547,32 @@ def test_distinct_middle_keeps_a_double_underscore_that_is_no_org() -> None:
         shown = distinct_middle(labels, width)
         assert all(text.startswith("my-") for text in shown.values()), (width, shown)
         assert [text[-2:] for text in shown.values()] == ["v2", "v3"], (width, shown)
+
+
+def test_a_name_shows_every_line_break_and_its_polars_form_is_the_same() -> None:
+    """A NEL (U+0085, a C1 control) or a line or paragraph separator in a name (an lm-eval
+    task's, a folder's) was folded to a space, as whitespace: 'toy\\x85math' read as a task
+    'toy math'; it shows as every other text shows it (``�``). ``one_line_expr(names=True)``
+    (the comparison's id column) makes of each value what :func:`name_line` does."""
+    import polars as pl
+
+    from evaltui.data.sanitize import name_line, one_line_expr
+
+    assert name_line("toy\x85math") == "toy�math"
+    assert name_line("a\u2028b\u2029c", 10) == "a�b�c"
+    assert name_line("a  b\x85 c") == "a b� c"  # other spaces still folded
+    values = [
+        HOSTILE,
+        "toy\nmath_gen:0",
+        "  two\n\nlines\tand  spaces ",
+        "e\x85f \u2028 g",
+        "题目\n一" * 12,
+        "👨\u200d👩\nz",
+        "x" * 500,
+        "",
+        None,
+    ]
+    for limit in (5, 24, 200):
+        frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+        got = frame.select(one_line_expr("v", limit, names=True))["v"].to_list()
+        assert got == [name_line(v or "", limit) for v in values]
