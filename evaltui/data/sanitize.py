@@ -393,7 +393,10 @@ def _fold(head: str) -> str:
 
 
 _NAME_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20)}
-"""Newline, tab and the other C0 controls as their pictures, before whitespace is folded."""
+_NAME_CONTROLS.update({code: _TABLE[code] for code in (0x85, 0x2028, 0x2029)})
+"""Newline, tab and the other C0 controls as their pictures, before whitespace is folded; and
+the line breaks that are no C0 control (NEL, LINE and PARAGRAPH SEPARATOR) as the ``�`` every
+other text shows them as: folded to a space, ``a\\x85b`` read as a name ``a b``."""
 
 
 def name_line(text: str, limit: int | None = None, mark: str = "…") -> str:
@@ -733,15 +736,23 @@ def _apart_by_group(
     return shown
 
 
-def one_line_expr(column: str, limit: int = 200, *, pad: bool = False) -> pl.Expr:
+def one_line_expr(
+    column: str, limit: int = 200, *, pad: bool = False, names: bool = False
+) -> pl.Expr:
     """:func:`one_line` as a polars expression: the same result, without Python per row (only
     rows with characters that may not take one cell each, such as CJK, are measured in
-    Python). With ``pad``, every value is filled with spaces to ``limit`` cells."""
+    Python). With ``pad``, every value is filled with spaces to ``limit`` cells. With
+    ``names``, :func:`name_line` instead: the values are names (prompt ids), their newlines
+    and tabs shown (``toy␊math:0``), not folded to a space."""
     import polars as pl
 
     controls = [chr(code) for code in _EXPR_TABLE]
     pictures = [_EXPR_TABLE[code] for code in _EXPR_TABLE]
     head = pl.col(column).fill_null("").str.slice(0, limit * 4)
+    if names:
+        head = head.str.replace_many(
+            [chr(code) for code in _NAME_CONTROLS], list(_NAME_CONTROLS.values())
+        )
     folded = (
         head.str.replace_all(_WS_PATTERN, " ")
         .str.strip_chars(" ")

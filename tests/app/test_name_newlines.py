@@ -70,3 +70,51 @@ async def test_a_bad_lines_file_name_with_a_newline_reads_on_one_line(
         shown = problems_text(app)
         assert "new␊line/out.jsonl:2: not valid JSON" in shown, shown
         assert "new line" not in shown
+
+
+def write_lm_eval_runs(root: Path, task: str) -> Path:
+    """Two lm-eval runs of a task named ``task`` (from the samples file's name), the second
+    wrong where the first is right: their prompt ids are ``<task>:<doc_id>``."""
+    from tests.conftest import write_jsonl
+
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "formats" / "lm_eval"
+    source = next((fixture / "outputs" / "run_scripted").glob("*/samples_toy_math_gen_*.jsonl"))
+    date = source.name.removeprefix("samples_toy_math_gen_")
+    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    strict = [r for r in records if r["filter"] == "strict-match"]
+    for model, rows in (
+        ("org__old", strict),
+        ("org__new", [{**r, "exact_match": 0.0} for r in strict]),
+    ):
+        write_jsonl(root / model / f"samples_{task}_{date}", rows)
+    return root
+
+
+async def test_an_lm_eval_task_with_a_line_break_reads_so_in_the_app(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """An lm-eval task's name reaches its prompt ids and the re-score dialog whole (a line
+    break in it too). The comparison's id column read 'toy math:0' and the dialog offered
+    'lm-eval:toy math', a task 'toy math' (the line break folded to a space), where the prompt
+    screen's title and `evaltui compare` show 'toy␊math:0' and the Re-score button 'lm-eval:toy␊math';
+    a NEL (U+0085) in a name, a line break too, read as a space everywhere."""
+    from textual.widgets import RadioButton
+
+    from evaltui.app.screens.rescore import RescoreScreen
+
+    app = make_app(write_lm_eval_runs(tmp_path / "d", "toy\nmath\x85x"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        table = screen.current_table()
+        assert table is not None
+        ids = [str(table.get_row_at(row)[-1]) for row in range(table.row_count)]
+        assert sorted(ids) == [f"toy␊math�x:{doc}" for doc in range(4)], ids
+        await pilot.press("escape", "R")
+        await settle(pilot)
+        assert isinstance(app.screen, RescoreScreen)
+        labels = [str(b.label) for b in app.screen.query(RadioButton)]
+        assert "lm-eval:toy␊math�x: the task's own metric" in labels, labels

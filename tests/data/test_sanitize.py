@@ -588,3 +588,32 @@ def test_a_lone_label_and_runs_told_apart_by_time_keep_the_models_name() -> None
         "…Qwen3-8B…08T16-04…",
         "…Qwen3-8B…08T18-15…",
     ]
+
+
+def test_a_name_shows_every_line_break_and_its_polars_form_is_the_same() -> None:
+    """A NEL (U+0085, a C1 control) or a line or paragraph separator in a name (an lm-eval
+    task's, a folder's) was folded to a space, as whitespace: 'toy\\x85math' read as a task
+    'toy math'; it shows as every other text shows it (``�``). ``one_line_expr(names=True)``
+    (the comparison's id column) makes of each value what :func:`name_line` does."""
+    import polars as pl
+
+    from evaltui.data.sanitize import name_line, one_line_expr
+
+    assert name_line("toy\x85math") == "toy�math"
+    assert name_line("a\u2028b\u2029c", 10) == "a�b�c"
+    assert name_line("a  b\x85 c") == "a b� c"  # other spaces still folded
+    values = [
+        HOSTILE,
+        "toy\nmath_gen:0",
+        "  two\n\nlines\tand  spaces ",
+        "e\x85f \u2028 g",
+        "题目\n一" * 12,
+        "👨\u200d👩\nz",
+        "x" * 500,
+        "",
+        None,
+    ]
+    for limit in (5, 24, 200):
+        frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+        got = frame.select(one_line_expr("v", limit, names=True))["v"].to_list()
+        assert got == [name_line(v or "", limit) for v in values]

@@ -156,7 +156,9 @@ def display_frame(
             series.append(pl.Series(prompt_header, [], pl.String))  # made below, to its width
             continue
         elif column.kind == "text":
-            expr = one_line_expr(column.source, 24)
+            # A name (the prompt id: an lm-eval task's may hold a line break): its newlines
+            # shown ('toy␊math:0'), as `evaltui compare` and the prompt screen's title show it.
+            expr = one_line_expr(column.source, 24, names=True)
         else:
             expr = pl.col(column.source)
         series.append(rows.select(expr.alias(header)).to_series())

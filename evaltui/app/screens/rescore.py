@@ -19,7 +19,7 @@ from evaltui.app.display import of_several_runs, view_words
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
 from evaltui.app.screens.dialog import Dialog
-from evaltui.data.sanitize import one_line, one_line_middle
+from evaltui.data.sanitize import name_line, one_line, one_line_middle
 from evaltui.data.wording import rows_words
 
 if TYPE_CHECKING:
@@ -89,7 +89,8 @@ def scorer_choices(app: EvalApp) -> list[tuple[str, str]]:
     if tasks:
         if len(tasks) <= MAX_TASKS:
             choices += [
-                (f"lm-eval:{t}", f"lm-eval:{one_line(t, 50)}: the task's own metric") for t in tasks
+                (f"lm-eval:{t}", f"lm-eval:{name_line(t, 50)}: the task's own metric")
+                for t in tasks
             ]
         choices.append(("lm-eval", "lm-eval: each samples file through its own task"))
     return choices
