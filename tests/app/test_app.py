@@ -659,7 +659,8 @@ async def test_header_with_long_run_labels_fits_the_width(
             # Labels cut in the middle to fit, every run's accuracy and the bad lines on the line,
             # the parts left off counted (it ended with a bare "…"): the generation count gives
             # way before the labels are cut under 12 cells ("…Dee…123456").
-            assert "accuracy …DeepSeek-R1…123456 0.417 / …Llama-3.3-70…00-00 0.417 · bad" in line
+            # (app40: a cut ends at a word's start, so the size stays whole: ``…70B…``)
+            assert "accuracy …DeepSeek…01.123456 0.417 / …Llama-3.3-70B…00-00 0.417 · bad" in line
             assert line.endswith("bad lines 2 · +5 (t)"), line
         else:
             assert "accuracy 0.417 (t) · bad lines" in line, line  # one value, not 0.417–0.417
