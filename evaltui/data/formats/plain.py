@@ -46,7 +46,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.metrics import LOWER_IS_BETTER_NAME, SCORE_NAMES
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -1264,23 +1264,21 @@ class PlainReader(Reader):
         raw_score = record[score_key] if score_key else None
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
         # that metric: its direction is then known (a loss under --correct-threshold 1 is
-        # correct at <= 1, not >= 1). A ``reward`` is named too, as a reward function's column
-        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME),
-        # and a ``score`` (verl's unit-test fraction, a judge's 0.7): a mean score, whose
-        # "correct" is a threshold on it (metrics.SCORE_NAMES). An accuracy's own names
-        # (``accuracy`` 0/0.5/1, ``correct``) stay unnamed: an accuracy, partial credit.
+        # correct at <= 1, not >= 1). A field named for a measure is named too, found or
+        # given by --score-field (``reward``, ``f1``, ``rouge1``, ``bleu``), as a reward
+        # function's column or a dict's ``f1`` is: a GRPO reward model's 0.23 is a mean reward,
+        # a drop ``f1`` of 0.47 a mean f1, no accuracy; and a ``score`` (verl's unit-test
+        # fraction, a judge's 0.7): a mean score, whose "correct" is a threshold on it
+        # (metrics.measure_named). An accuracy's own names (``accuracy`` 0/0.5/1, ``correct``)
+        # and a name that says nothing (``judge``) stay unnamed, their direction unknown.
         metric = (
             score_key
-            if score_key
-            and (
-                LOWER_IS_BETTER_NAME.search(score_key)
-                or score_key in REWARD_FIELDS
-                or score_key in SCORE_NAMES
-            )
+            if score_key and (LOWER_IS_BETTER_NAME.search(score_key) or measure_named(score_key))
             else None
         )
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
-        columns = reward_columns(record) if options.score_field is None else []
+        functions = reward_columns(record)
+        columns = functions if options.score_field is None else []
         if columns and (
             score_key is None
             or score_key in columns  # a reward function named like a score (``correctness``)
@@ -1317,11 +1315,12 @@ class PlainReader(Reader):
 
         # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
         # read says otherwise (``"rewards": {"loss": …}``); a reward function's column always
-        # (TRL's ``repetition_penalty_reward`` is negative, still maximised).
+        # (TRL's ``repetition_penalty_reward`` is negative, still maximised), found or given by
+        # --score-field (it said 'direction unknown' of the column --metric said higher of).
         higher = (
             True
             if (score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric)))
-            or score_key in columns  # a reward function's, whatever its name says
+            or score_key in functions  # a reward function's, whatever its name says
             else None
         )
 
