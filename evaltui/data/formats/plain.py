@@ -567,7 +567,7 @@ def _reward_score(
     else:
         how = f"scored by the reward function {chosen!r}"
     if wanted is not None and wanted not in names:
-        how = f"--metric {wanted!r} is no reward in its records ({_quoted(names)}): " + how
+        how = f"{flag_words('--metric', wanted)} is none of its reward functions: " + how
     return chosen, record[chosen], how
 
 
@@ -777,9 +777,11 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
         )
     chosen, others = found[0], found[1:]
     if wanted is not None:
+        # The one message of it (the loader's "changed nothing" is not said beside it).
         how = (
-            f"--metric {wanted!r} is no score in the dict {field!r} holds (its scores:"
-            f" {_quoted(found)}): scored by {chosen!r}"
+            f"{flag_words('--metric', wanted)} is none of the scores in the dict {field!r}"
+            f" ({_quoted(found)}): scored by {chosen!r}"
+            + (f" ({flag_words('--metric', others[0])} to score by that instead)" if others else "")
         )
     elif others:
         how = (
