@@ -491,13 +491,38 @@ def reward_columns(record: dict[str, Any]) -> list[str]:
     named = [
         key
         for key, value in record.items()
-        if key not in REWARD_FIELDS
-        and (value is None or isinstance(value, int | float))
-        and _REWARD_FUNCTION.fullmatch(key)
-        and not group_statistic(key)
+        if (value is None or isinstance(value, int | float)) and _function_named(key)
     ]
     placed = _trl_reward_columns(record)
     return placed + [key for key in named if key not in placed] if placed else named
+
+
+def reward_column(record: dict[str, Any], key: str) -> bool:
+    """Whether ``key`` is one of the record's reward functions' fields (:func:`reward_columns`),
+    asked of one field (a ``--score-field``) without listing them all."""
+    if not (_function_named(key) or key in _trl_reward_columns(record)):
+        return False  # (a name first: most fields are none, and say so at once)
+    value = record.get(key)
+    return key in record and (value is None or isinstance(value, int | float))
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record's keys: a few names
+def _function_named(key: str) -> bool:
+    """Whether ``key`` names one reward function's field (:data:`_REWARD_FUNCTION`), not a score
+    field (``reward``) nor a group statistic (``reward_std``)."""
+    return (
+        key not in REWARD_FIELDS
+        and _REWARD_FUNCTION.fullmatch(key) is not None
+        and not group_statistic(key)
+    )
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record's score field: one name a file
+def _score_named(key: str) -> bool:
+    """Whether a score field's name names its measure (:data:`LOWER_IS_BETTER_NAME`: ``mae``;
+    :func:`~evaltui.data.metrics.measure_named`: ``f1``, ``reward``, ``score``): the run's
+    metric then."""
+    return LOWER_IS_BETTER_NAME.search(key) is not None or measure_named(key)
 
 
 def _trl_reward_columns(record: dict[str, Any]) -> list[str]:
@@ -1273,14 +1298,9 @@ class PlainReader(Reader):
         # fraction, a judge's 0.7): a mean score, whose "correct" is a threshold on it
         # (metrics.measure_named). An accuracy's own names (``accuracy`` 0/0.5/1, ``correct``)
         # and a name that says nothing (``judge``) stay unnamed, their direction unknown.
-        metric = (
-            score_key
-            if score_key and (LOWER_IS_BETTER_NAME.search(score_key) or measure_named(score_key))
-            else None
-        )
+        metric = score_key if score_key and _score_named(score_key) else None
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
-        functions = reward_columns(record)
-        columns = functions if options.score_field is None else []
+        columns = reward_columns(record) if options.score_field is None else []
         if columns and (
             score_key is None
             or score_key in columns  # a reward function named like a score (``correctness``)
@@ -1322,7 +1342,8 @@ class PlainReader(Reader):
         higher = (
             True
             if (score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric)))
-            or score_key in functions  # a reward function's, whatever its name says
+            or score_key in columns  # a reward function's, whatever its name says
+            or (options.score_field is not None and reward_column(record, options.score_field))
             else None
         )
 
