@@ -87,7 +87,7 @@ from evaltui.data.triage import (
     with_measures_and_answers,
     with_text_measures,
 )
-from evaltui.data.wording import plural
+from evaltui.data.wording import flag_words, plural
 
 
 class LoadFailure(Exception):
@@ -1258,16 +1258,22 @@ class _Load:
                     "so their samples are pooled per prompt (leave --label out to keep them "
                     "apart)"
                 )
+        # A file whose reader said what it did with --metric ('FILE: --metric nope is none of
+        # the scores in the dict …: scored by …') has said it once: "no file … is scored by such a
+        # key, so it changed nothing" beside it read as the opposite.
+        told = {note.partition(": --metric ")[0] for note in self.notes if ": --metric " in note}
         if read.metric is not None and not any(
             s.reader.name in ("lm_eval", "lm_eval_write_out", "lighteval")
+            or s.input.source in told
             or (isinstance(s.reader, PlainReader) and (s.frame["metric"] == read.metric).any())
             for s in self.states
             if s.frame.height
         ):
             notes.append(
-                f"--metric {read.metric!r} names an lm-eval or lighteval metric, or a key of a"
-                " plain file's dict of scores: no file read is lm-eval samples, lighteval details"
-                " or scored by such a key, so it changed nothing"
+                f"{flag_words('--metric', read.metric)} names an lm-eval or lighteval metric, a"
+                " key of a plain file's dict of scores or a reward function's column: no file"
+                " read is lm-eval samples, lighteval details or scored by such a key, so it"
+                " changed nothing"
             )
         flags = list(read.field_flags())
         formats: dict[str, int] = {}

@@ -1206,7 +1206,7 @@ def test_lighteval_doc_of_several_metrics_says_which_scores_it_and_metric_choose
     missing = load([root], LoadOptions(tokenize=False, use_cache=False, read=Read(metric="f1")))
     assert missing.generations.select("accuracy", "metric").rows() == [(0.0, "acc")]
     assert any(
-        "--metric 'f1' is no score of 1 doc; scored by 'acc' (they also have 'acc_norm')" in note
+        "--metric f1 is no score of 1 doc; scored by 'acc' (they also have 'acc_norm')" in note
         for note in missing.notes
     ), missing.notes
 

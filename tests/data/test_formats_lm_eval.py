@@ -286,7 +286,7 @@ def test_metric_names_the_score_of_a_task_that_logs_several(tmp_path: Path) -> N
     rows, notes = scored("bleu_acc")
     assert rows == [("Yes", "0: Yes", 0.0, "acc")]
     assert notes == [
-        f"{path.name}: --metric 'bleu_acc' is no score of 1 record; scored by 'acc' (they also "
+        f"{path.name}: --metric bleu_acc is no score of 1 record; scored by 'acc' (they also "
         "have 'acc_norm')"
     ]
     # The cache tells the two apart: a load with --metric never takes a load without it.
@@ -303,14 +303,14 @@ def test_metric_on_files_of_no_lm_eval_run_is_said_to_change_nothing(tmp_path: P
     read = ReadOptions(metric="acc_norm")
     notes = load([path], LoadOptions(tokenize=False, use_cache=False, read=read)).notes
     assert (
-        "--metric 'acc_norm' names an lm-eval or lighteval metric, or a key of a plain file's"
-        " dict of scores: no file read is lm-eval samples, lighteval details or scored by such a"
-        " key, so it changed nothing"
+        "--metric acc_norm names an lm-eval or lighteval metric, a key of a plain file's dict"
+        " of scores or a reward function's column: no file read is lm-eval samples, lighteval"
+        " details or scored by such a key, so it changed nothing"
     ) in (" ".join(notes))
     with_lm_eval = load([MODEL_DIR, path], LoadOptions(tokenize=False, use_cache=False, read=read))
     assert not any("names an lm-eval or lighteval metric" in note for note in with_lm_eval.notes)
     # the lm-eval tasks that log no acc_norm say so (toy_mc logs it)
-    assert any("--metric 'acc_norm' is no score of" in note for note in with_lm_eval.notes)
+    assert any("--metric acc_norm is no score of" in note for note in with_lm_eval.notes)
     assert not any("toy_mc" in note and "--metric" in note for note in with_lm_eval.notes), (
         with_lm_eval.notes
     )

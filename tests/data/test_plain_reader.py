@@ -565,9 +565,9 @@ def test_a_dict_of_scores_is_read_by_one_key_and_the_others_told_once(tmp_path: 
 
     missing = READER.read(path, path.name, ReadOptions(metric="bleu"))
     assert missing.frame["accuracy"].to_list() == [1.0, 0.0]
-    assert [n for n in missing.notes if "'bleu'" in n] == [
-        "a.jsonl: --metric 'bleu' is no score in the dict 'accuracy' holds (its scores:"
-        " 'exact_match', 'f1'): scored by 'exact_match'"
+    assert [n for n in missing.notes if "--metric bleu" in n] == [
+        "a.jsonl: --metric bleu is none of the scores in the dict 'accuracy' ('exact_match',"
+        " 'f1'): scored by 'exact_match' (--metric f1 to score by that instead)"
     ]
 
 
@@ -609,16 +609,39 @@ def test_a_scores_dict_of_one_key_is_that_score(tmp_path: Path) -> None:
     ), dotted.notes
 
 
-def test_a_metric_that_picked_a_plain_dicts_key_changed_something(tmp_path: Path) -> None:
+def test_a_metric_a_plain_file_lacks_is_said_once_by_its_file(tmp_path: Path) -> None:
     """The load's note that --metric "changed nothing" (no lm-eval or lighteval file read) is not
-    said when it picked a plain file's score; it is when no file has it."""
-    path = write_jsonl(
-        tmp_path / "m" / "a.jsonl", [{"prompt": "p", "gen": "g", "accuracy": {"em": 1, "f1": 0.5}}]
+    said when it picked a plain file's score. Nor when the file's dict of scores (or its reward
+    functions) lacks it: the file's own note says so, naming the file, the metric asked for and
+    the ones there are, pasteable; "no file … is scored by such a key, so it changed nothing"
+    beside it read as the opposite of it. Said when no file has such metrics at all."""
+    folder = tmp_path / "m"
+    write_jsonl(folder / "a.jsonl", [{"prompt": "p", "gen": "g", "accuracy": {"em": 1, "f1": 0.5}}])
+    write_jsonl(
+        folder / "trl.jsonl",
+        [{"prompt": "p", "completion": "c", "accuracy_reward": 1.0, "format_reward": 0.5}],
     )
-    for metric, said in (("f1", False), ("bleu", True)):
+    write_jsonl(tmp_path / "flat" / "b.jsonl", [{"prompt": "p", "gen": "g", "accuracy": 1}])
+    for metric in ("f1", "format_reward", "exact match"):
         read = ReadOptions(metric=metric)
-        result = load([path], LoadOptions(tokenize=False, use_cache=False, read=read))
-        assert any("changed nothing" in note for note in result.notes) is said, result.notes
+        result = load([folder], LoadOptions(tokenize=False, use_cache=False, read=read))
+        assert not any("changed nothing" in note for note in result.notes), result.notes
+    told = [note for note in result.notes if "--metric" in note]
+    assert told == [
+        "a.jsonl: --metric 'exact match' is none of the scores in the dict 'accuracy'"
+        " ('em', 'f1'): scored by 'em' (--metric f1 to score by that instead)",
+        "trl.jsonl: --metric 'exact match' is none of its reward functions: scored by the"
+        " reward function 'accuracy_reward'; its records also have 'format_reward' (--metric"
+        " format_reward to score by that instead); the reward trained on, their weighted sum,"
+        " is not in the file",
+    ], result.notes
+    read = ReadOptions(metric="f1")
+    result = load([tmp_path / "flat"], LoadOptions(tokenize=False, use_cache=False, read=read))
+    assert [note for note in result.notes if "--metric" in note] == [
+        "--metric f1 names an lm-eval or lighteval metric, a key of a plain file's dict of"
+        " scores or a reward function's column: no file read is lm-eval samples, lighteval"
+        " details or scored by such a key, so it changed nothing"
+    ]
 
 
 def test_completion_objects_are_read_as_their_text(tmp_path: Path) -> None:

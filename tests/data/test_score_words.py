@@ -202,3 +202,49 @@ def test_a_rollouts_reward_is_a_mean_reward(tmp_path: Path, word_tokenizer: Path
     assert kind.describe() == "reward: 0–1 score 0.07–0.81, not an accuracy, correct ≥ 0.5"
     assert result.stats["n_correct"].to_list() == [1, 1, 1]
     assert result.stats["average_accuracy"].to_list() == pytest.approx([0.52, 0.355, 0.31])
+
+
+@pytest.mark.parametrize("field", ["f1", "rouge1", "bleu", "accuracy_reward"])
+def test_a_plain_score_field_given_by_flag_is_named_as_a_found_one(
+    tmp_path: Path, word_tokenizer: Path, capsys: Any, field: str
+) -> None:
+    """``--score-field f1`` (rouge1, bleu, a reward function's column) of a plain file read
+    "accuracy 0.4700" and "accuracy (0–1, partial credit)": only ``score``, ``reward`` and a
+    loss's name were named. Its name says what it measures (metrics.MEASURE_NAME), as the same
+    f1 read from a dict of scores (``"scores": {"f1": …}``) or lm-eval's says it: a mean f1 in
+    summarize, compare and the app's column; the numbers an accuracy's as before."""
+    f1s = [0.0, 0.4, 0.67, 1.0, 0.25, 0.5]
+    flat, in_dict = tmp_path / "flat" / "run", tmp_path / "dict" / "run"
+    for folder, score in (
+        (flat, lambda v: {field: v}),
+        (in_dict, lambda v: {"scores": {field: v}}),
+    ):
+        folder.mkdir(parents=True)
+        records = [
+            {"prompt": f"Q{i}", "gen": "the answer", "answer": "1", **score(v)}
+            for i, v in enumerate(f1s)
+        ]
+        (folder / "run.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    base = ["--model", str(word_tokenizer), "--no-cache"]
+    said = {}
+    for name, argv in (
+        ("flat", [str(flat), "--score-field", field]),
+        ("dict", [str(in_dict), "--metric", field]),
+    ):
+        out = tmp_path / f"{name}.json"
+        assert main(["summarize", *argv, "-o", str(out), *base]) == 0
+        err = capsys.readouterr().err
+        said[name] = [line for line in err.splitlines() if line.startswith(f"mean {field} ")]
+        assert len(said[name]) == 1, err
+        assert said[name][0].split()[:7] == f"mean {field} 0.4700 mean score over scored".split()
+        assert said[name][0].endswith("generations (runs whose score is within 0–1)")
+        assert f"run: {field}: 0–1 score 0–1, not an accuracy, correct ≥ 0.5" in err, err
+        assert not any(line.startswith("accuracy ") for line in err.splitlines()), err
+        records = json.loads(out.read_text(encoding="utf-8"))
+        assert {r["score_metric"] for r in records} == {field}
+        assert {(r["score_kind"], r["correct_threshold"]) for r in records} == {("fraction", 0.5)}
+        assert [r["average_accuracy"] for r in records] == f1s
+        from evaltui.app.display import mean_header
+
+        assert mean_header(pl.DataFrame(records)) == "mean score"
+    assert said["flat"] == said["dict"]

@@ -969,20 +969,58 @@ def test_a_plain_score_field_named_for_a_loss_is_lower_is_better(
     assert prompts == {"q2", "q3", "q5"}
 
 
+@pytest.mark.parametrize(("field", "named"), [("judge", ""), ("grade", ""), ("bleu", "bleu")])
 def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
-    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: pytest.CaptureFixture[str],
+    field: str,
+    named: str,
 ) -> None:
-    """A name that says nothing of a direction (`--score-field bleu`, `score`) gives none: its
-    direction stays unknown, as before (a bleu is not made a metric; a `score` is named, see
-    test_score_words, and its direction stays unknown too)."""
+    """A name that says nothing of a direction (`--score-field judge`, `bleu`, `score`) gives
+    none: its direction stays unknown, as before. A name that says nothing at all (a judge's
+    1–10 `judge`, a `grade`) stays unnamed; one that names a measure (`bleu`, as
+    metrics.MEASURE_NAME knows it) is the run's metric, as a dict's `bleu` or lm-eval's is
+    (see test_score_words; a `score` is named too, its direction unknown as well)."""
     from evaltui.cli import main
 
-    a, _b = plain_loss_runs(tmp_path, "bleu")
-    common = ["--score-field", "bleu", "--model", str(word_tokenizer), "--no-cache", "-q"]
+    a, _b = plain_loss_runs(tmp_path, field)
+    common = ["--score-field", field, "--model", str(word_tokenizer), "--no-cache", "-q"]
     out = tmp_path / "a.json"
     assert main(["summarize", str(a), "-o", str(out), "--table", "csv", *common]) == 0
     rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows["mean"]["higher_is_better"] == "" and rows["mean"]["score_metric"] == ""
+    assert rows["mean"]["higher_is_better"] == "" and rows["mean"]["score_metric"] == named
+
+
+def test_a_reward_functions_column_given_by_score_field_is_higher_is_better(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A TRL completions table's ``format_reward`` column (-2 to 2): ``--metric format_reward``
+    read it as the reward function's, higher is better; ``--score-field format_reward`` read
+    the same column unnamed, direction unknown. Both are the named reward function now."""
+    from evaltui.cli import main
+
+    rewards = [-2.0, 0.5, 1.5, -0.5, 2.0, 0.0]
+    records = [
+        {
+            "prompt": f"q{i // 2}",
+            "completion": f"c{i}",
+            "accuracy_reward": i % 2,
+            "format_reward": r,
+        }
+        for i, r in enumerate(rewards)
+    ]
+    path = write_jsonl(tmp_path / "grpo" / "completions.jsonl", records)
+    common = ["--model", str(word_tokenizer), "--no-cache", "-q", "--table", "csv"]
+    out = tmp_path / "a.json"
+    seen = []
+    for flag in ("--metric", "--score-field"):
+        argv = ["summarize", str(path), "-o", str(out), flag, "format_reward", *common]
+        assert main(argv) == 0
+        rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+        mean = rows["mean"]
+        seen.append((mean["score_metric"], mean["higher_is_better"], float(mean["value"])))
+    assert seen == [("format_reward", "true", pytest.approx(0.25))] * 2
 
 
 def test_score_direction_flag_says_which_way_a_score_goes(

@@ -953,9 +953,9 @@ class LightevalReader(Reader):
         if null_docs:
             notes.append(_null_note(source, null_docs, docs, list(null_names)))
         others = [name for name in also if name not in scored_by]
-        if not_wanted:
+        if not_wanted and options.metric is not None:
             notes.append(
-                f"{source}: --metric {options.metric!r} is no score of"
+                f"{source}: {flag_words('--metric', options.metric)} is no score of"
                 f" {plural(not_wanted, 'doc')}; scored by {_names(list(scored_by))}"
                 + (f" (they also have {_names(others)})" if others else "")
             )

@@ -1408,9 +1408,9 @@ class LmEvalReader(Reader):
             )
         # (said without the task, so that a note of every MMLU subtask's file is said once)
         also = {n: None for n in also if n not in scored_by}
-        if not_wanted:
+        if not_wanted and options.metric is not None:
             notes.append(
-                f"{source}: --metric {options.metric!r} is no score of "
+                f"{source}: {flag_words('--metric', options.metric)} is no score of "
                 f"{plural(not_wanted, 'record')}"
                 + (f"; scored by {_names(scored_by)}" if scored_by else "")
                 + (f" (they also have {_names(also)})" if also else "")

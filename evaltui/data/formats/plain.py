@@ -46,7 +46,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.metrics import LOWER_IS_BETTER_NAME, SCORE_NAMES
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -491,13 +491,38 @@ def reward_columns(record: dict[str, Any]) -> list[str]:
     named = [
         key
         for key, value in record.items()
-        if key not in REWARD_FIELDS
-        and (value is None or isinstance(value, int | float))
-        and _REWARD_FUNCTION.fullmatch(key)
-        and not group_statistic(key)
+        if (value is None or isinstance(value, int | float)) and _function_named(key)
     ]
     placed = _trl_reward_columns(record)
     return placed + [key for key in named if key not in placed] if placed else named
+
+
+def reward_column(record: dict[str, Any], key: str) -> bool:
+    """Whether ``key`` is one of the record's reward functions' fields (:func:`reward_columns`),
+    asked of one field (a ``--score-field``) without listing them all."""
+    if not (_function_named(key) or key in _trl_reward_columns(record)):
+        return False  # (a name first: most fields are none, and say so at once)
+    value = record.get(key)
+    return key in record and (value is None or isinstance(value, int | float))
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record's keys: a few names
+def _function_named(key: str) -> bool:
+    """Whether ``key`` names one reward function's field (:data:`_REWARD_FUNCTION`), not a score
+    field (``reward``) nor a group statistic (``reward_std``)."""
+    return (
+        key not in REWARD_FIELDS
+        and _REWARD_FUNCTION.fullmatch(key) is not None
+        and not group_statistic(key)
+    )
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record's score field: one name a file
+def _score_named(key: str) -> bool:
+    """Whether a score field's name names its measure (:data:`LOWER_IS_BETTER_NAME`: ``mae``;
+    :func:`~evaltui.data.metrics.measure_named`: ``f1``, ``reward``, ``score``): the run's
+    metric then."""
+    return LOWER_IS_BETTER_NAME.search(key) is not None or measure_named(key)
 
 
 def _trl_reward_columns(record: dict[str, Any]) -> list[str]:
@@ -567,7 +592,7 @@ def _reward_score(
     else:
         how = f"scored by the reward function {chosen!r}"
     if wanted is not None and wanted not in names:
-        how = f"--metric {wanted!r} is no reward in its records ({_quoted(names)}): " + how
+        how = f"{flag_words('--metric', wanted)} is none of its reward functions: " + how
     return chosen, record[chosen], how
 
 
@@ -777,9 +802,11 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
         )
     chosen, others = found[0], found[1:]
     if wanted is not None:
+        # The one message of it (the loader's "changed nothing" is not said beside it).
         how = (
-            f"--metric {wanted!r} is no score in the dict {field!r} holds (its scores:"
-            f" {_quoted(found)}): scored by {chosen!r}"
+            f"{flag_words('--metric', wanted)} is none of the scores in the dict {field!r}"
+            f" ({_quoted(found)}): scored by {chosen!r}"
+            + (f" ({flag_words('--metric', others[0])} to score by that instead)" if others else "")
         )
     elif others:
         how = (
@@ -1264,21 +1291,14 @@ class PlainReader(Reader):
         raw_score = record[score_key] if score_key else None
         # A score field whose name says lower is better (--score-field mae, loss, wer, error) is
         # that metric: its direction is then known (a loss under --correct-threshold 1 is
-        # correct at <= 1, not >= 1). A ``reward`` is named too, as a reward function's column
-        # is: a GRPO reward model's 0.23 is a mean reward, no accuracy (metrics.MEASURE_NAME),
-        # and a ``score`` (verl's unit-test fraction, a judge's 0.7): a mean score, whose
-        # "correct" is a threshold on it (metrics.SCORE_NAMES). An accuracy's own names
-        # (``accuracy`` 0/0.5/1, ``correct``) stay unnamed: an accuracy, partial credit.
-        metric = (
-            score_key
-            if score_key
-            and (
-                LOWER_IS_BETTER_NAME.search(score_key)
-                or score_key in REWARD_FIELDS
-                or score_key in SCORE_NAMES
-            )
-            else None
-        )
+        # correct at <= 1, not >= 1). A field named for a measure is named too, found or
+        # given by --score-field (``reward``, ``f1``, ``rouge1``, ``bleu``), as a reward
+        # function's column or a dict's ``f1`` is: a GRPO reward model's 0.23 is a mean reward,
+        # a drop ``f1`` of 0.47 a mean f1, no accuracy; and a ``score`` (verl's unit-test
+        # fraction, a judge's 0.7): a mean score, whose "correct" is a threshold on it
+        # (metrics.measure_named). An accuracy's own names (``accuracy`` 0/0.5/1, ``correct``)
+        # and a name that says nothing (``judge``) stay unnamed, their direction unknown.
+        metric = score_key if score_key and _score_named(score_key) else None
         told: tuple[str, ...] = ()  # what the file's notes say of this record's score
         columns = reward_columns(record) if options.score_field is None else []
         if columns and (
@@ -1317,11 +1337,13 @@ class PlainReader(Reader):
 
         # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
         # read says otherwise (``"rewards": {"loss": …}``); a reward function's column always
-        # (TRL's ``repetition_penalty_reward`` is negative, still maximised).
+        # (TRL's ``repetition_penalty_reward`` is negative, still maximised), found or given by
+        # --score-field (it said 'direction unknown' of the column --metric said higher of).
         higher = (
             True
             if (score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric)))
             or score_key in columns  # a reward function's, whatever its name says
+            or (options.score_field is not None and reward_column(record, options.score_field))
             else None
         )
 
