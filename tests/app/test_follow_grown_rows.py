@@ -68,10 +68,10 @@ async def test_a_followed_append_is_counted_and_measured_from_its_new_rows(
     layouts: list[tuple[bool, bool]] = []  # (told grown, the same layout as comparing every row)
     original_layout = app_module.table_layout
 
-    def laying_out(*args: Any) -> TableLayout:
-        layout = original_layout(*args)
+    def laying_out(*args: Any, **kwargs: Any) -> TableLayout:
+        layout = original_layout(*args, **kwargs)
         if len(args) > 7:
-            again = original_layout(*args[:7], False)  # the rows kept compared
+            again = original_layout(*args[:7], False, **kwargs)  # the rows kept compared
             layouts.append((bool(args[7]), _same_layout(layout, again)))
         return layout
 
