@@ -76,3 +76,59 @@ async def test_the_summary_after_followed_updates_is_a_fresh_opens(tmp_path: Pat
         await pilot.pause(0.3)
         assert await _open_summary(fresh, pilot) == followed
         await pilot.press("ctrl+q")
+
+
+async def test_a_summary_open_while_followed_updates_arrive_is_a_fresh_opens(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """The summary open while two long-labelled runs grow: made again on each update, it was
+    laid out beside its scrollbar, 2 cells narrower than a fresh open's (laid out before its
+    report scrolled), and each run's label was cut a letter apart ("DeepSeek-R1-…ll-Qwen-32B"
+    for "…ill-Qwen-32B")."""
+    runs = ("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", "meta-llama/Meta-Llama-3.1-70B-Instruct")
+    lines = {
+        run: [line(p, (p * 3 + s + r) % 4 < 2) for p in range(6) for s in range(4)]
+        for r, run in enumerate(runs)
+    }
+    data, first = one_run(tmp_path, "".join(lines[runs[0]][:8]), runs[0])
+    second = data / runs[1] / "out.jsonl"
+    second.parent.mkdir(parents=True)
+    second.write_text("".join(lines[runs[1]][:8]), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.result is not None and app.result.complete)
+        await until_following(pilot, app)
+        await _open_summary(app, pilot)
+        for start in (8, 16):
+            for run, out in zip(runs, (first, second), strict=True):
+                with out.open("a", encoding="utf-8") as handle:
+                    handle.write("".join(lines[run][start : start + 8]))
+            await wait_until(
+                pilot,
+                lambda end=start + 8: (  # type: ignore[misc]
+                    app.result is not None
+                    and app.result.stats["count"].sum() == 2 * end
+                    and app._building_since is None
+                ),
+            )
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SummaryScreen)
+                and app.screen.shown is not None
+                and "generations 48" in app.screen.shown.load[0]
+                and not app.screen._computing
+            ),
+        )
+        await pilot.pause(0.3)
+        followed = _summary(app)
+        await pilot.press("ctrl+q")
+    assert "DeepSeek-R1-" in followed[0]
+
+    fresh = EvalApp([str(data)], options)
+    async with fresh.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: fresh.result is not None and fresh.result.complete)
+        await pilot.pause(0.3)
+        assert await _open_summary(fresh, pilot) == followed
+        await pilot.press("ctrl+q")
