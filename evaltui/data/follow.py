@@ -62,6 +62,7 @@ from evaltui.data.schema import LoadError, empty_generations, nulls, set_columns
 from evaltui.data.tokens import (
     LengthCounter,
     SelfCheck,
+    checked_words,
     count_in_batches,
 )
 from evaltui.data.wording import plural
@@ -1562,15 +1563,30 @@ class Follower:
             time.perf_counter() - self.started,
             True,
             triage=self.options.triage_thresholds(),
-            counting="; ".join(
-                part
-                for part in (
-                    self.counting,
-                    f"followed lines: {self.counter.describe()}" if self.counter else "",
-                )
-                if part
-            ),
+            counting=self._counting_words(),
         )
+
+    def _counting_words(self) -> str:
+        """How the lengths were counted, as a fresh load of the files says it when the new
+        lines were counted the load's way: the count-only path that took over the load's
+        self-check (its checked texts are the load's and the new lines'), or ``tokenizers`` for
+        the load's reason. After followed lines the summary's last line read "tiktoken
+        (self-checked … on 40 texts); followed lines: tiktoken (… on 72 texts)", a line more
+        than a fresh open's "tiktoken (… on 72 texts)"."""
+        if self.counter is None:
+            return self.counting
+        now = self.counter.describe()
+        loaded = now
+        verdict = self.counter.verdict()
+        if (
+            self._checked is not None
+            and verdict is not None
+            and verdict.fingerprint == self._checked.fingerprint
+        ):
+            loaded = checked_words(self._checked.checked)
+        if self.counting == loaded or self.counting.startswith(f"{loaded}; "):
+            return now + self.counting[len(loaded) :]
+        return "; ".join(part for part in (self.counting, f"followed lines: {now}") if part)
 
     @staticmethod
     def _parts(tracked: list[_Tracked]) -> list[Part]:

@@ -159,6 +159,12 @@ class SelfCheck:
     longest: int
 
 
+def checked_words(checked: int) -> str:
+    """How the count-only path counted, its self-check having passed on ``checked`` texts."""
+    texts = "text" if checked == 1 else "texts"
+    return f"{FAST_PATH} (self-checked against tokenizers on {checked:,} {texts})"
+
+
 @dataclass(slots=True)
 class LengthCounter:
     """One load's counting: the count-only path while it agrees with ``tokenizers``, else HF.
@@ -330,8 +336,7 @@ class LengthCounter:
     def describe(self) -> str:
         """Which path counted, for summaries: e.g. ``tiktoken (self-checked on 257 texts)``."""
         if self.path == FAST_PATH:
-            texts = "text" if self.checked == 1 else "texts"
-            return f"{FAST_PATH} (self-checked against tokenizers on {self.checked:,} {texts})"
+            return checked_words(self.checked)
         return f"{HF_PATH} ({self.reason})" if self.reason else HF_PATH
 
 

@@ -1143,7 +1143,9 @@ def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
     append(out, line(2, 2))
     update = follower.poll()
     assert update is not None
-    assert "followed lines: tiktoken (self-checked" in update.result.counting
+    # Counted the load's way (its self-check taken over): said as a fresh load says it.
+    assert update.result.counting == load([data], opts).counting
+    assert update.result.counting == "tiktoken (self-checked against tokenizers on 3 texts)"
     assert_same(update.result, [data], opts)
 
     real = FastCounter.count
@@ -1164,6 +1166,28 @@ def test_followed_lines_are_self_checked_and_a_disagreement_recounts_everything(
     assert update is not None and update.new_generations == 0
     assert follower.recent() == 0
     assert_same(update.result, [data], opts)
+
+
+@pytest.mark.parametrize("default", [True, False])
+def test_followed_lines_counted_the_loads_way_are_said_as_a_fresh_load_says(
+    tmp_path: Path, word_tokenizer: Path, default: bool
+) -> None:
+    """New lines counted as the load counted them (the count-only path that took over the
+    load's self-check; ``tokenizers`` for the load's reason, a word-level tokenizer) leave how
+    the lengths were counted as a fresh load of the final files says it: the header's "counted
+    by" read "tiktoken (… on 2 texts); followed lines: tiktoken (… on 5 texts)" (a line more on
+    the summary screen than a fresh open's), or the same "tokenizers (…)" twice."""
+    data = tmp_path / "data"
+    out = write_jsonl(data / "m" / "out.jsonl", [record(0, 0), record(1, 1)])
+    opts = LoadOptions(use_cache=False) if default else options(tmp_path, word_tokenizer)
+    follower = Follower([data], opts)
+    follower.load()
+    for batch in (line(2, 2), line(0, 1) + line(3, 0)):
+        append(out, batch)
+        update = follower.poll()
+        assert update is not None
+        assert update.result.counting == load([data], opts).counting
+        assert "followed lines" not in update.result.counting
 
 
 def test_followed_lines_are_counted_with_the_arrow_cut(
@@ -1190,7 +1214,7 @@ def test_followed_lines_are_counted_with_the_arrow_cut(
     append(out, line(2, 2) + line(2, 3))
     update = follower.poll()
     assert update is not None and cut == [2]
-    assert "followed lines: tiktoken" in update.result.counting
+    assert update.result.counting == "tiktoken (self-checked against tokenizers on 4 texts)"
     assert_same(update.result, [data], opts)
 
 
