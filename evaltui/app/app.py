@@ -34,6 +34,7 @@ from evaltui.app.messages import (
     RescoreProgressed,
     ViewInvalid,
     ViewReady,
+    WorkerMessage,
 )
 from evaltui.data.follow import Follower
 from evaltui.data.index import PromptIndex
@@ -329,26 +330,12 @@ class EvalApp(App[int]):
     load at its x and was applied as 'ma_len > 8000'; '?' then 'q' quit, not leaving the
     help)."""
 
-    #: The messages this app's workers post: what they bring is shown on the main screen.
-    _WORKER_MESSAGES = (
-        FollowStatus,
-        LoadFailed,
-        LoadProgressed,
-        LoadUpdated,
-        RescoreDone,
-        RescoreFailed,
-        RescoreKnown,
-        RescoreProgressed,
-        ViewInvalid,
-        ViewReady,
-    )
-
     async def _on_message(self, message: Message) -> None:
         # Once shutting down, a worker's message has nothing left to show: Pilot's run_test
         # shuts the app down while its queue still runs, and a follow line handled then found
         # the main screen's widgets removed (NoMatches '#progress', a test that failed at its
         # end under load). A real quit ends the queue before it shuts down.
-        if not self.is_running and isinstance(message, self._WORKER_MESSAGES):
+        if not self.is_running and isinstance(message, WorkerMessage):
             return
         await super()._on_message(message)
 

@@ -17,8 +17,13 @@ if TYPE_CHECKING:
     from evaltui.app.screens.main import HeaderCounts
 
 
+class WorkerMessage(Message):
+    """What the app's workers post (every message here): what it brings is for the screens,
+    and has nothing left to show once the app shuts down (``EvalApp._on_message``)."""
+
+
 @dataclass
-class LoadProgressed(Message):
+class LoadProgressed(WorkerMessage):
     """A progress snapshot. A newer one replaces an unhandled older one in the queue."""
 
     progress: LoadProgress
@@ -28,7 +33,7 @@ class LoadProgressed(Message):
 
 
 @dataclass
-class LoadUpdated(Message):
+class LoadUpdated(WorkerMessage):
     """A (partial or final) load result to show."""
 
     result: LoadResult
@@ -39,7 +44,7 @@ class LoadUpdated(Message):
 
 
 @dataclass
-class FollowStatus(Message):
+class FollowStatus(WorkerMessage):
     """While following: the status line ("following · 12 new generations …"), or a ``note``
     worth a notification (a file rewritten and read again)."""
 
@@ -51,14 +56,14 @@ class FollowStatus(Message):
 
 
 @dataclass
-class LoadFailed(Message):
+class LoadFailed(WorkerMessage):
     """Nothing could be loaded; ``reason`` is for the user."""
 
     reason: str
 
 
 @dataclass
-class ViewReady(Message):
+class ViewReady(WorkerMessage):
     """A filter/sort was computed off the main thread: the rows to show, in order."""
 
     view: View
@@ -76,7 +81,7 @@ class ViewReady(Message):
 
 
 @dataclass
-class ViewInvalid(Message):
+class ViewInvalid(WorkerMessage):
     """The requested view's expression cannot be used; the last good view stays."""
 
     view: View
@@ -88,7 +93,7 @@ class ViewInvalid(Message):
 
 
 @dataclass
-class RescoreProgressed(Message):
+class RescoreProgressed(WorkerMessage):
     """A re-score progress snapshot (``evaltui PATH --rescore NAME``)."""
 
     progress: RescoreProgress
@@ -100,7 +105,7 @@ class RescoreProgressed(Message):
 
 
 @dataclass
-class RescoreDone(Message):
+class RescoreDone(WorkerMessage):
     """``base`` re-scored: ``result`` is it under the new scores (stored ones beside)."""
 
     base: LoadResult
@@ -110,7 +115,7 @@ class RescoreDone(Message):
 
 
 @dataclass
-class RescoreKnown(Message):
+class RescoreKnown(WorkerMessage):
     """``base`` (a followed update waiting for its re-score) under the verdicts given so far:
     ``result`` shows them, its generations not scored yet pending."""
 
@@ -121,7 +126,7 @@ class RescoreKnown(Message):
 
 
 @dataclass
-class RescoreFailed(Message):
+class RescoreFailed(WorkerMessage):
     """The scorer cannot run here (or the run failed, or was stopped: no reason); ``reason`` is
     for the user."""
 

@@ -611,9 +611,11 @@ async def test_the_header_says_the_new_accuracy_is_over_fewer_generations(
         first, second = text.splitlines()
         assert first.startswith("prompts 50 · accuracy 1.000 over 46 of 50"), text
         assert first.endswith(" · stored accuracy 0.920"), text
-        # The unscored count is kept (the flipped one, 0, left to t): the second line was
-        # "notes 1 (b) · stored accuracy 0.920 · 0 verdicts flipped (d) …", unscored 4 gone.
-        assert second.startswith("notes 1 (b) · generations 50 · unscored 4 · "), text
+        # The unscored count is kept: the second line was "notes 1 (b) · stored accuracy
+        # 0.920 · 0 verdicts flipped (d) …", unscored 4 gone. The generation count gives way
+        # first (app40; "over 46 of 50" says it), counted with the rest left to t.
+        assert second.startswith("notes 1 (b) · unscored 4 · "), text
+        assert second.endswith(" more (t)"), text
         assert not second[-2:-1].isdigit(), text  # no "…" glued to a number
 
 
