@@ -1263,9 +1263,10 @@ class MainScreen(Screen[None]):
         self._table = table
 
         def placed() -> None:
-            # Once mounted and laid out; the keys go to the table unless the user went to the
-            # filter box meanwhile.
-            place(table)
+            # Once mounted and laid out, the keys go to the table unless the user went to the
+            # filter box meanwhile. A first table starts at its first cell: placing it again
+            # here undid a move made before this refresh (a test's cursor on run B's row went
+            # back to the first row under load).
             if not filter_box.can_focus:  # can_focus: the user pressed "/"
                 self.set_focus(table)
 
