@@ -838,33 +838,13 @@ def test_aisbench_export_of_some_prompts_keeps_their_details_alone(tmp_path: Pat
 def test_aisbench_export_of_one_prompt_of_a_big_dataset_reads_back_scored(tmp_path: Path) -> None:
     """A big dataset's AISBench details (3000 items × 2 samples) are more than a manifest keeps
     (``companions_left``): one prompt exported read back unscored. Its own details fit."""
-    work = tmp_path / "data" / "outputs" / "default" / "20250101_000000"
-    items, replicas = 3000, 2
-    reply = "The answer is {}; " + "working " * 8
-    lines = [
-        {"data_abbr": "ds", "id": i, "success": True, "uuid": f"{i:06d}{r:02d}" * 4,
-         "origin_prompt": f"Question {i}?", "prediction": reply.format(i + r), "gold": str(i)}
-        for i in range(items)
-        for r in range(replicas)
-    ]  # fmt: skip
-    write_jsonl(work / "predictions" / "m" / "ds.jsonl", lines)
-    # replica-major, as AISBench's evaluate() produced them; sample r of item i is right when
-    # r == 0 (its answer i + r is i)
-    flat = [(reply.format(i + r), str(i + r), str(i), r == 0) for r in range(replicas)
-            for i in range(items)]  # fmt: skip
-    details = [
-        {"example_abbr": f"ds_test_{j}",
-         "origin_prediction": [f[0] for f in flat[j * replicas : (j + 1) * replicas]],
-         "pred": [f[1] for f in flat[j * replicas : (j + 1) * replicas]],
-         "answer": [f[2] for f in flat[j * replicas : (j + 1) * replicas]],
-         "correct": [f[3] for f in flat[j * replicas : (j + 1) * replicas]]}
-        for j in range(items)
-    ]  # fmt: skip
-    (work / "results" / "m").mkdir(parents=True)
-    (work / "results" / "m" / "ds.json").write_text(
-        json.dumps({"accuracy (2 runs average)": 50.0, "details": details}), encoding="utf-8"
-    )
-    assert len(json.dumps(details)) > 500_000
+    from benchmarks.bench_aisbench_companions import make
+
+    # replica-major details, as AISBench's evaluate() produced them; sample r of item i is right
+    # when r == 0 (its answer i + r is i)
+    path = make(tmp_path / "data", items=3000, replicas=2)
+    details = json.loads((path.parents[2] / "results" / "m" / "ds.json").read_text("utf-8"))
+    assert len(json.dumps(details["details"])) > 500_000
     before = load_one(tmp_path / "data")
     one = before.stats.filter(pl.col("prompt_id") == "ds:1234")
     assert one.select("count", "n_correct").rows() == [(2, 1)]
