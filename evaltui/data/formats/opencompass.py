@@ -222,6 +222,19 @@ def _finished(tmp: Path) -> Path | None:
     return next((path for path in _finished_names(tmp) if path.is_file()), None)
 
 
+def timer_file(path: Path, head: bytes) -> bool:
+    """``predictions/<model>/timer/time.jsonl``: OpenCompass's inference times (GenInferencer's
+    ``dump_timer``), one ``{"dataset_name", "time", "num_sample"}`` line appended per dataset
+    (``icl_gen_inferencer.py`` at open-compass/opencompass 8d64ae9 and since): no samples."""
+    first = first_record(head) if path.name == "time.jsonl" else None
+    return (
+        path.parent.name == "timer"
+        and path.parent.parent.parent.name == "predictions"
+        and isinstance(first, dict)
+        and {"dataset_name", "time", "num_sample"} <= set(first)
+    )
+
+
 def running_json(path: Path) -> bool:
     """``predictions/<model>/tmp_<ds>.json``: the predictions of a run not finished, as
     OpenCompass's GenInferencer wrote them before its running file became JSON lines (and its
@@ -1153,6 +1166,8 @@ class OpenCompassReader(ContainerReader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if timer_file(path, head):
+            return True
         if path.suffix == ".jsonl" or running_json(path):
             # a running file left beside the finished predictions
             return path.name.startswith("tmp_") and _finished(path) is not None

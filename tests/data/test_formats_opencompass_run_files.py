@@ -1,4 +1,5 @@
-"""OpenCompass's running predictions file as JSON, ``tmp_<ds>.json``, not JSON lines.
+"""Files an OpenCompass run writes beside its predictions: the running predictions as JSON,
+``tmp_<ds>.json`` (not JSON lines), and the inference timer ``timer/time.jsonl``.
 
 Before its running file became ``tmp_<ds>.jsonl``, OpenCompass's GenInferencer
 (``opencompass/openicl/icl_inferencer/icl_gen_inferencer.py`` at open-compass/opencompass
@@ -138,3 +139,22 @@ def test_following_a_tmp_json_run_to_its_end(tmp_path: Path, word_tokenizer: Pat
     assert update is not None and update.notes == []
     assert follower.recent() == len(entries)
     assert_same(update.result, [data], opts)
+
+
+def test_the_inference_timer_file_is_a_companion(tmp_path: Path) -> None:
+    """GenInferencer's ``dump_timer`` appends ``{"dataset_name", "time", "num_sample"}`` to
+    ``predictions/<model>/timer/time.jsonl`` (``icl_gen_inferencer.py`` at open-compass/
+    opencompass 8d64ae9 and at HEAD): skipped quietly as the run's own file, not listed as one
+    no reader recognises (which asked for --prompt-field, --gen-field …)."""
+    work = _work_dir(tmp_path)
+    timer = work / "predictions" / "toy-openai-sdk" / "timer" / "time.jsonl"
+    timer.parent.mkdir()
+    with timer.open("a") as f:  # as the inferencer writes it: json.dumps(time_dict) + '\n'
+        f.write(json.dumps({"dataset_name": "toy_gsm8k", "time": 1.25, "num_sample": 3}) + "\n")
+    result = load([work], LoadOptions(tokenize=False))
+    skipped = {f.source: (f.companion, f.skipped) for f in result.skipped_files}
+    assert skipped["predictions/toy-openai-sdk/timer/time.jsonl"] == (
+        True,
+        "opencompass companion file (no samples)",
+    )
+    assert result.generations.height == 3
