@@ -158,3 +158,19 @@ def test_the_inference_timer_file_is_a_companion(tmp_path: Path) -> None:
         "opencompass companion file (no samples)",
     )
     assert result.generations.height == 3
+
+
+def test_another_formats_tmp_json_beside_its_namesake_is_not_taken_for_a_running_file(
+    tmp_path: Path,
+) -> None:
+    """Only OpenCompass predictions named ``tmp_<ds>.json`` are its running file: a plain file
+    of records so named under predictions/ beside ``<ds>.json`` is still read."""
+    work = _work_dir(tmp_path)
+    plain = work / "predictions" / "toy-openai-sdk" / "tmp_toy_gsm8k.json"
+    plain.write_text(
+        json.dumps([{"question": "1+1?", "response": "2", "answer": "2", "score": 1.0}]),
+        encoding="utf-8",
+    )
+    result = load([work], LoadOptions(tokenize=False))
+    assert "predictions/toy-openai-sdk/tmp_toy_gsm8k.json" in [f.source for f in result.read_files]
+    assert result.generations.height == 4

@@ -1168,8 +1168,10 @@ class OpenCompassReader(ContainerReader):
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if timer_file(path, head):
             return True
-        if path.suffix == ".jsonl" or running_json(path):
-            # a running file left beside the finished predictions
+        if running_json(path):  # left beside the finished predictions, if it is one
+            entries = ('"origin_prompt"', '"prediction"', '"label: ', '"in-context examples"')
+            return any(key in text for key in entries) and _finished(path) is not None
+        if path.suffix == ".jsonl":  # a running file left beside the finished predictions
             return path.name.startswith("tmp_") and _finished(path) is not None
         return "results" in path.parts and text.startswith("{")
 
