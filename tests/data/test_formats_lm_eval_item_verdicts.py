@@ -1,4 +1,5 @@
-"""lm-eval per-sample metrics that are a list of verdicts, one per item of the doc: ifeval.
+"""Per-sample metrics that are a list of verdicts, one per item of the doc: ifeval, in lm-eval
+samples and lighteval details.
 
 ``lm_eval/tasks/ifeval/utils.py`` (EleutherAI/lm-evaluation-harness 60c3d381b893b164be0d919d3e9992a6c0fe6ce3,
 ``process_results``) returns ``prompt_level_strict_acc`` (a bool: every instruction followed)
@@ -101,4 +102,53 @@ def test_a_list_that_is_no_verdicts_is_still_no_score(tmp_path: Path) -> None:
     assert result.notes == [
         f"toy-org__model/{NAME}: --metric inst_level_strict_acc is no score of 2 records;"
         " scored by 'prompt_level_strict_acc' (they also have 'prompt_level_loose_acc')"
+    ]
+
+
+def test_lighteval_ifeval_instruction_lists_score_when_asked(tmp_path: Path) -> None:
+    """lighteval's ifeval (``src/lighteval/tasks/extended/ifeval/main.py`` at huggingface/
+    lighteval 24c517ab141c681cd080e61558a97392a80b0ac7, ``ifeval_metric``) returns the same
+    four values, ``inst_level_*`` a list of bools per doc (``corpus_level_fn``
+    ``agg_inst_level_acc``); ≥0.11 details keep them in the ``metric`` struct column."""
+    import polars as pl
+
+    path = (
+        tmp_path
+        / "details"
+        / "org"
+        / "m"
+        / "2026-01-01T00-00-00"
+        / "details_extended|ifeval|0_2026-01-01T00-00-00.parquet"
+    )
+    path.parent.mkdir(parents=True)
+    inst = [[True, True], [True, False], [False]]
+    docs = [
+        {"query": f"Write {i}", "choices": [""], "gold_index": 0, "id": str(i),
+         "task_name": "extended|ifeval|0"}
+        for i in range(3)
+    ]  # fmt: skip
+    metrics = [
+        {"prompt_level_strict_acc": float(all(v)), "inst_level_strict_acc": v,
+         "prompt_level_loose_acc": float(all(v)), "inst_level_loose_acc": v}
+        for v in inst
+    ]  # fmt: skip
+    responses = [{"text": [f"text {i}"]} for i in range(3)]
+    pl.DataFrame({"doc": docs, "metric": metrics, "model_response": responses}).write_parquet(path)
+    source = (
+        "details/org/m/2026-01-01T00-00-00/details_extended|ifeval|0_2026-01-01T00-00-00.parquet"
+    )
+    result = _load(tmp_path)
+    assert result.generations["accuracy"].to_list() == [1.0, 0.0, 0.0]
+    assert result.notes == [
+        f"{source}: scored by 'prompt_level_strict_acc'; its docs also have"
+        " 'prompt_level_loose_acc', 'inst_level_strict_acc', 'inst_level_loose_acc'"
+        " (--metric prompt_level_loose_acc to score by that instead)"
+    ]
+    result = _load(tmp_path, "inst_level_strict_acc")
+    assert result.generations["accuracy"].to_list() == [1.0, 0.5, 0.0]
+    assert result.notes == [
+        f"{source}: 'inst_level_strict_acc' is a list of verdicts per doc (one per item, as"
+        " ifeval's per instruction): each of 3 docs scored by the share of its items right;"
+        " lighteval's inst_level_strict_acc is the share of all items of all docs"
+        " (agg_inst_level_acc), so a doc of more items weighs more there"
     ]

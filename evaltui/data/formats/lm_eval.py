@@ -67,6 +67,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
     turns_text,
+    verdict_list,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.formats.plain_document import JsonDocument
@@ -744,20 +745,6 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
         number = value is None or isinstance(value, bool | int | float)
         if number or ((name in known or name == wanted) and _score_text(value)):
             yield name, value
-
-
-def verdict_list(value: Any) -> bool:
-    """A per-sample value that is one verdict per item of the doc: ifeval's
-    ``inst_level_strict_acc`` (``lm_eval/tasks/ifeval/utils.py`` ``process_results``: one bool per
-    instruction, aggregated by ``agg_inst_level_acc`` over all instructions of all docs)."""
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(
-            isinstance(v, bool | int | float) and math.isfinite(v)  # bool is an int
-            for v in value
-        )
-    )
 
 
 def _verdict_lists(record: dict[str, Any]) -> list[str]:
