@@ -21,7 +21,11 @@ Generations come from the predictions file; per-sample correctness from the sibl
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
   is no results file; so are CLP ones (``testing input``, ``choices``, the choices' probabilities
   as ``prediction``, ``pred_label``), whose generation is the chosen choice. A predictions file
-  that is an inferencer's ``{"error": …}`` (CLP given an API model) is told as that error. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  that is an inferencer's ``{"error": …}`` (CLP given an API model) is told as that error. A
+  running file (``tmp_<ds>.jsonl``; ``tmp_<ds>.json``, the finished file's shape, in older
+  GenInferencers and other inferencers still) is read unscored as dataset ``<ds>``, and is a
+  companion once ``<ds>.json`` is beside it (a run killed between writing it and removing the
+  running file); ``timer/time.jsonl`` (``dump_timer``) is a companion. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
   the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
   "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
   in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
