@@ -450,6 +450,21 @@ def folder_label(folder: Path) -> str:
     return name
 
 
+def verdict_list(value: Any) -> bool:
+    """A per-sample metric value that is one verdict per item of the doc: ifeval's
+    ``inst_level_strict_acc`` (lm-eval's ``lm_eval/tasks/ifeval/utils.py`` and lighteval's ifeval
+    ``process_results``: one bool per instruction, aggregated by ``agg_inst_level_acc`` over all
+    instructions of all docs). The doc's score, asked for, is their mean."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(
+            isinstance(v, bool | int | float) and math.isfinite(v)  # bool is an int
+            for v in value
+        )
+    )
+
+
 def to_score(
     value: Any, *, non_finite: bool = False, finite_why: str = "this format writes none"
 ) -> float | None:

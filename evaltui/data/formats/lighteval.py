@@ -63,6 +63,7 @@ from evaltui.data.formats.base import (
     named,
     stringify,
     to_score,
+    verdict_list,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.schema import LoadError
@@ -212,9 +213,22 @@ def _first_metric(
     has it as a number, else its first numeric metric. The doc's other numeric metrics are
     added to ``others`` (their names, in order), when given."""
     found = list(_numeric_metrics(metrics))
-    chosen = next((m for m in found if m[0] == wanted), found[0] if found else (None, None))
+    # A list of verdicts, one per item of the doc (ifeval's inst_level_*), is a score when asked
+    # for: the share of the doc's items right.
+    lists = (
+        [(str(n), v) for n, v in metrics.items() if verdict_list(v)]
+        if isinstance(metrics, dict)
+        else []
+    )
+    chosen: tuple[str | None, float | None] = next(
+        (m for m in found if m[0] == wanted),
+        next(
+            ((n, sum(float(x) for x in v) / len(v)) for n, v in lists if n == wanted),
+            found[0] if found else (None, None),
+        ),
+    )
     if others is not None:
-        others.update(dict.fromkeys(name for name, _ in found if name != chosen[0]))
+        others.update(dict.fromkeys(n for n, _ in [*found, *lists] if n != chosen[0]))
     return chosen
 
 
@@ -683,6 +697,7 @@ class LightevalReader(Reader):
         scored_by: dict[str, None] = {}  # the metrics docs were scored by, in order
         also: dict[str, None] = {}  # the docs' other numeric metrics
         not_wanted = 0  # docs scored without --metric's metric, which they lack
+        item_means = 0  # docs scored by the mean of a list of verdicts (--metric)
         task = task or _task(path)
         for index, offset, record in records:
             with rows.entry(errors, source, index):
@@ -862,6 +877,8 @@ class LightevalReader(Reader):
                     also.update(doc_others)
                     if options.metric is not None and metric != options.metric:
                         not_wanted += 1
+                    logged = row.get("metric") if new else row.get("metrics")
+                    item_means += isinstance(logged, dict) and verdict_list(logged.get(metric))
                 docs += 1
                 if score is None and not rolling:
                     logged = row.get("metric") if new else row.get("metrics")
@@ -952,6 +969,13 @@ class LightevalReader(Reader):
             )
         if null_docs:
             notes.append(_null_note(source, null_docs, docs, list(null_names)))
+        if item_means:
+            notes.append(
+                f"{source}: {options.metric!r} is a list of verdicts per doc (one per item, as"
+                f" ifeval's per instruction): each of {plural(item_means, 'doc')} scored by the"
+                f" share of its items right; lighteval's {options.metric} is the share of all"
+                " items of all docs (agg_inst_level_acc), so a doc of more items weighs more there"
+            )
         others = [name for name in also if name not in scored_by]
         if not_wanted and options.metric is not None:
             notes.append(

@@ -67,6 +67,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
     turns_text,
+    verdict_list,
 )
 from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.formats.plain_document import JsonDocument
@@ -736,9 +737,21 @@ def _metrics(record: dict[str, Any], wanted: str | None = None) -> Iterator[tupl
         if name in CORPUS_PARTS and name != wanted:
             continue
         value = record[name]
+        if name == wanted and name in known and verdict_list(value):
+            # One verdict per item of the doc (ifeval's instructions), asked for by --metric:
+            # the doc's score is the share of its items judged right.
+            yield name, sum(float(v) for v in value) / len(value)
+            continue
         number = value is None or isinstance(value, bool | int | float)
         if number or ((name in known or name == wanted) and _score_text(value)):
             yield name, value
+
+
+def _verdict_lists(record: dict[str, Any]) -> list[str]:
+    """The metrics ``metrics`` lists whose value in ``record`` is a :func:`verdict_list`."""
+    listed = record.get("metrics")
+    names = [m for m in listed if isinstance(m, str)] if isinstance(listed, list) else []
+    return [n for n in names if verdict_list(record.get(n))]
 
 
 def _metric_word(names: Iterable[str]) -> str:
@@ -1191,6 +1204,7 @@ class LmEvalReader(Reader):
         scored_by: dict[str, None] = {}  # the metrics records were scored by, in order
         also: dict[str, None] = {}  # the other metrics their records hold
         not_wanted = 0  # records without the metric --metric names
+        item_means = 0  # records scored by the mean of a list of verdicts (--metric)
         passed_over: dict[str, None] = {}  # corpus metrics' parts records hold beside a score
         partial = 0  # partial-evaluation records (winogrande): their gold choice is inferred
         rolling = 0  # loglikelihood_rolling records (perplexity): no generation, no reference
@@ -1272,6 +1286,8 @@ class LmEvalReader(Reader):
                         dict.fromkeys(n for n in CORPUS_PARTS if n in record and n != metric)
                     )
                     also.update(dict.fromkeys(n for n, _ in _metrics(record) if n != metric))
+                    also.update(dict.fromkeys(n for n in _verdict_lists(record) if n != metric))
+                    item_means += verdict_list(record.get(metric))
                 if options.metric is not None and metric != options.metric:
                     not_wanted += 1
                 if metric == BYPASS:
@@ -1405,6 +1421,14 @@ class LmEvalReader(Reader):
                 f"{source}: {task}: {plural(count, 'doc')} unscored: their"
                 f" per-sample values ({names}) are no score (a corpus-level metric's parts,"
                 " e.g. perplexity's (log-likelihood, weight) pairs)"
+            )
+        if item_means:
+            name = next(n for n in scored_by if n == options.metric)
+            notes.append(
+                f"{source}: {task}: {name!r} is a list of verdicts per doc (one per item, as"
+                f" ifeval's per instruction): each of {plural(item_means, 'doc')} scored by the"
+                f" share of its items right; lm-eval's {name} is the share of all items of all"
+                " docs (agg_inst_level_acc), so a doc of more items weighs more there"
             )
         # (said without the task, so that a note of every MMLU subtask's file is said once)
         also = {n: None for n in also if n not in scored_by}

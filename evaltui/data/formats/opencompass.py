@@ -21,7 +21,11 @@ Generations come from the predictions file; per-sample correctness from the sibl
   of scalars. PPL predictions (``label: X`` entries) are scored by ``prediction == gold`` when there
   is no results file; so are CLP ones (``testing input``, ``choices``, the choices' probabilities
   as ``prediction``, ``pred_label``), whose generation is the chosen choice. A predictions file
-  that is an inferencer's ``{"error": …}`` (CLP given an API model) is told as that error. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  that is an inferencer's ``{"error": …}`` (CLP given an API model) is told as that error. A
+  running file (``tmp_<ds>.jsonl``; ``tmp_<ds>.json``, the finished file's shape, in older
+  GenInferencers and other inferencers still) is read unscored as dataset ``<ds>``, and is a
+  companion once ``<ds>.json`` is beside it (a run killed between writing it and removing the
+  running file); ``timer/time.jsonl`` (``dump_timer``) is a companion. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
   the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
   "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
   in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
@@ -220,6 +224,34 @@ def _finished_names(tmp: Path) -> tuple[Path, ...]:
 def _finished(tmp: Path) -> Path | None:
     """The finished predictions file (or its first shard) of a running ``tmp_<ds>.jsonl``."""
     return next((path for path in _finished_names(tmp) if path.is_file()), None)
+
+
+def timer_file(path: Path, head: bytes) -> bool:
+    """``predictions/<model>/timer/time.jsonl``: OpenCompass's inference times (GenInferencer's
+    ``dump_timer``), one ``{"dataset_name", "time", "num_sample"}`` line appended per dataset
+    (``icl_gen_inferencer.py`` at open-compass/opencompass 8d64ae9 and since): no samples."""
+    first = first_record(head) if path.name == "time.jsonl" else None
+    return (
+        path.parent.name == "timer"
+        and path.parent.parent.parent.name == "predictions"
+        and isinstance(first, dict)
+        and {"dataset_name", "time", "num_sample"} <= set(first)
+    )
+
+
+def running_json(path: Path) -> bool:
+    """``predictions/<model>/tmp_<ds>.json``: the predictions of a run not finished, as
+    OpenCompass's GenInferencer wrote them before its running file became JSON lines (and its
+    ChatInferencer, PPLInferencer and others still do): the finished file's ``{"0": {…}}``
+    object, rewritten every ``save_every`` batches and removed once ``<ds>.json`` is written
+    (``icl_gen_inferencer.py`` at open-compass/opencompass 8d64ae9). Not a dataset named
+    ``tmp_…``: that one has its own ``results/<model>/tmp_<ds>.json``."""
+    return (
+        path.suffix == ".json"
+        and path.name.startswith("tmp_")
+        and path.parent.parent.name == "predictions"
+        and results_path(path) is None
+    )
 
 
 def predictions_exist(results: Path) -> bool:
@@ -1115,6 +1147,8 @@ class OpenCompassReader(ContainerReader):
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if not text.startswith("{"):
             return 0
+        if running_json(path) and _finished(path) is not None:
+            return 0  # killed between writing the finished file and removing this one
         if '"origin_prompt"' in text and ('"prediction"' in text or '"label: ' in text):
             return 0 if under_results(path) else 90
         if ERROR_FILE.match(text) and "predictions" in path.parts and not under_results(path):
@@ -1136,6 +1170,11 @@ class OpenCompassReader(ContainerReader):
 
     def companion(self, path: Path, head: bytes) -> bool:
         text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+        if timer_file(path, head):
+            return True
+        if running_json(path):  # left beside the finished predictions, if it is one
+            entries = ('"origin_prompt"', '"prediction"', '"label: ', '"in-context examples"')
+            return any(key in text for key in entries) and _finished(path) is not None
         if path.suffix == ".jsonl":  # a running file left beside the finished predictions
             return path.name.startswith("tmp_") and _finished(path) is not None
         return "results" in path.parts and text.startswith("{")
@@ -1151,7 +1190,7 @@ class OpenCompassReader(ContainerReader):
         # A running tmp_<ds>.jsonl is read until its finished predictions (what _finished
         # looks for) are written beside it: followed, their appearance makes it a companion
         # (the run's rows were doubled until OpenCompass deleted the running file).
-        finished = _finished_names(path) if path.suffix == ".jsonl" else ()
+        finished = _finished_names(path) if path.suffix == ".jsonl" or running_json(path) else ()
         return (*([found] if found is not None else []), *shard_family(path), *finished)
 
     def entries(self, data: Any) -> list[tuple[str, Any]]:
@@ -1225,14 +1264,24 @@ class OpenCompassReader(ContainerReader):
                 " origin_prompt and its perplexity 'ppl'): no generation to read"
             )
             return ReadResult(frame_from_rows({}), [LoadError(source, None, why)])
+        running = running_json(path)
         # One dataset in shards: entry k of this shard is entry offset + k of the whole.
-        shard, offset, prompts = _dataset_prompts(
-            path, [_prompt_of(entry) for _key, entry in entries]
+        shard, offset, prompts = (
+            (None, 0, [_prompt_of(entry) for _key, entry in entries])
+            if running
+            else _dataset_prompts(path, [_prompt_of(entry) for _key, entry in entries])
         )
-        dataset = shard.dataset if shard is not None else path.stem
-        details = (_results(path, dataset) or {}).get("details")
+        dataset = (
+            path.stem.removeprefix("tmp_")
+            if running
+            else shard.dataset
+            if shard is not None
+            else path.stem
+        )
+        # A run not finished has no results yet (its tmp_ file is no dataset of their own).
+        details = None if running else (_results(path, dataset) or {}).get("details")
         n_items = self._period(prompts, details)
-        found = results_path(path, dataset)
+        found = None if running else results_path(path, dataset)
         detail_name = _shown(found) if found is not None else ""
         detail, whole = self._verdicts_of(
             details,
@@ -1273,8 +1322,10 @@ class OpenCompassReader(ContainerReader):
                 scored = scored or with_verdict > 0 or as_whole > 0
         notes: list[str] = []
         if rows.height > turn_rows and not scored:
-            judged = _judge_output(path, dataset) if found is None else None
-            if judged is not None:
+            judged = _judge_output(path, dataset) if found is None and not running else None
+            if running:
+                why = "OpenCompass predictions of a run not finished (tmp_ file)"
+            elif judged is not None:
                 why = (
                     f"a subjective run: an LLM judged it in {_shown(judged)} (the judge's own"
                     " text, a comparison or rating by its prompt, no per-sample 'correct')"
