@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 EXIT_OK = 0
@@ -1520,8 +1521,28 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+#: The signal that stopped the running headless command (SIGINT, SIGTERM, SIGHUP), once its
+#: handler has raised; see :func:`signalled`.
+SIGNALLED: list[int] = []
+
+
 def _stop(signum: int, _frame: object) -> None:
+    SIGNALLED.append(signum)
     raise Stopped(signum)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C as Python's own handler takes it (KeyboardInterrupt), the signal noted."""
+    SIGNALLED.append(signum)
+    signal.default_int_handler(signum, frame)
+
+
+def signalled() -> int | None:
+    """The signal that stopped the command running, once one has: an import that a signal
+    stops inside C code (numpy's) drops the handler's exception and reports a failed import
+    instead ("numpy._core.multiarray failed to import"), which ended Ctrl-C half a second into
+    ``summarize -o`` with a traceback and exit 1. None: no signal came (a real failure)."""
+    return SIGNALLED[-1] if SIGNALLED else None
 
 
 @contextlib.contextmanager
@@ -1529,6 +1550,7 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
     """While a headless command runs: SIGTERM and SIGHUP raise :class:`Stopped` unless they are
     ignored or handled already (the app has its own handlers; only the main thread can set one)."""
     signals = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    SIGNALLED.clear()
     if (
         not argv
         or argv[0] not in SUBCOMMANDS
@@ -1539,6 +1561,8 @@ def stopped_as_interrupted(argv: Sequence[str]) -> Iterator[None]:
     # A signal set to be ignored stays so (``nohup evaltui summarize …`` outlives its terminal).
     signals = [sig for sig in signals if signal.getsignal(sig) is signal.SIG_DFL]
     previous = {sig: signal.signal(sig, _stop) for sig in signals}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _interrupt)
     try:
         yield
     finally:
@@ -1601,6 +1625,16 @@ def run_command(argv: Sequence[str] | None = None) -> int:
         return interrupted(standalone=argv is None)
     except StandardOutputFailed as exc:
         return fail(f"cannot write standard output: {exc}", EXIT_FAILURE)
+    except ImportError:
+        signum = signalled()
+        if signum is None:
+            raise
+        if signum == signal.SIGINT:
+            print("evaltui: interrupted", file=sys.stderr)
+            return interrupted(standalone=argv is None)
+        with contextlib.suppress(OSError):
+            print(f"evaltui: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+        return interrupted(standalone=argv is None, code=128 + signum)
     except BrokenPipeError:
         # `evaltui export … -o - | head`: the reader took what it wanted and left. Not an error
         # (a script under `set -o pipefail` failed on exit code 1), nor worth a traceback.

@@ -33,6 +33,7 @@ from evaltui.data.export import (
     EXPORT_KINDS,
     ExportKind,
     ExportSummary,
+    NotPutInPlace,
     OutputAppeared,
     SourceChanged,
     all_or_none,
@@ -490,8 +491,13 @@ class ExportScreen(Dialog[ExportSummary | None]):
         except SourceChanged as exc:
             done = self.Done(None, visible(f"cannot write {path}: {exc}"), exc.source)
         except (OSError, ValueError) as exc:
+            # As headless commands say it (cli.cannot_write): the system's reason, not
+            # "[Errno 28] No space left on device: '<path>'", the path twice; an output put in
+            # place after the others (its manifest) named when it is the one that failed.
             # The reason may name a source file (input text): made visible for the dialog.
-            done = self.Done(None, visible(f"cannot write {path}: {exc}"))
+            where = exc.filename if isinstance(exc, NotPutInPlace) and exc.filename else path
+            reason = (exc.strerror or exc) if isinstance(exc, OSError) else exc
+            done = self.Done(None, visible(f"cannot write {where}: {reason}"))
         else:
             done = self.Done(summary, None)
         # On the app's thread, in order with the keys: the dialog may have been closed meanwhile

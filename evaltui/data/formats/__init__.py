@@ -341,6 +341,9 @@ def detect(
         best = None if after is None else _best(path, after, suffix)
         if best is not None and not isinstance(best, PlainDocumentReader):
             return Detection(best)
+    broken = _unreadable_parquet(path, head)
+    if broken:
+        return Detection(None, reason=broken)
     misnamed = _suffix_hint(path, head, suffix)
     if misnamed:
         return Detection(None, reason="no reader recognises this file" + misnamed)
@@ -357,6 +360,23 @@ def detect(
     )
     hint = lone or _fields_hint(head) or _long_line_hint(head)
     return Detection(None, reason="no reader recognises this file" + hint)
+
+
+def _unreadable_parquet(path: Path, head: bytes) -> str:
+    """For a parquet file no reader recognises because it cannot be read at all (cut short by
+    an interrupted copy or a killed writer: its footer is gone): that it is unreadable, and
+    why. Every parquet reader's detection reads the footer and passes on a failure, so such a
+    file was skipped as "no reader recognises this file", as of a file of another kind. ""
+    when ``head`` is not a parquet file's, or its schema reads (a table of other columns)."""
+    if not head.startswith(b"PAR1"):
+        return ""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_schema(path)
+    except Exception as exc:  # whatever pyarrow says of a damaged file is told
+        return f"not a readable parquet file (cut short?): {exc}"
+    return ""
 
 
 def _long_line_hint(head: bytes) -> str:

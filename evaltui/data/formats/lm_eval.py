@@ -1184,14 +1184,12 @@ class LmEvalReader(Reader):
                 if isinstance(record, dict) and set(record) >= REQUIRED:
                     records.append((line, offset, record))
                     continue
-                missing = (
-                    ", ".join(sorted(REQUIRED - set(record)))
+                why = (
+                    "missing " + ", ".join(sorted(REQUIRED - set(record)))
                     if isinstance(record, dict)
                     else f"a JSON {type(record).__name__}, not an object"
                 )
-                errors.append(
-                    LoadError(source, line, f"not an lm-eval sample record (missing {missing})")
-                )
+                errors.append(LoadError(source, line, f"not an lm-eval sample record ({why})"))
         directions = _directions(results, task)
         constant = _constant_target(config, [r.get("doc") for _l, _o, r in records])
         indexes = _indexes_choices(config)  # generated replies' targets index doc_to_choice

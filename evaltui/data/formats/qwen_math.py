@@ -133,15 +133,13 @@ class QwenMathReader(Reader):
         for line, offset, record in parsed:
             with rows.entry(errors, source, line):
                 if not isinstance(record, dict) or not set(record) >= REQUIRED:
-                    missing = (
-                        ", ".join(sorted(REQUIRED - set(record)))
+                    why = (
+                        "missing " + ", ".join(sorted(REQUIRED - set(record)))
                         if isinstance(record, dict)
                         else f"a JSON {type(record).__name__}, not an object"
                     )
                     errors.append(
-                        LoadError(
-                            source, line, f"not a Qwen2.5-Math output line (missing {missing})"
-                        )
+                        LoadError(source, line, f"not a Qwen2.5-Math output line ({why})")
                     )
                     continue
                 problem = self._problem(record)
