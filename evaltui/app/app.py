@@ -505,6 +505,7 @@ class EvalApp(App[int]):
                 stop_lengths=self.stop_lengths,
                 # not following, a folder with no file to read is a mistake: said as before
                 wait_for_files=self.following.is_set(),
+                hold_cut=self.following.is_set(),  # not following, a cut line is a bad line
             )
         except LoadFailure as exc:
             self.post_message(LoadFailed(str(exc)))

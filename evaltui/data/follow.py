@@ -597,12 +597,17 @@ class Follower:
         partial_interval: float = 1.0,
         stop_lengths: threading.Event | None = None,
         wait_for_files: bool = True,
+        hold_cut: bool = True,
     ) -> LoadResult:
         """The full load, as :func:`~evaltui.data.loader.load`; later changes come from :meth:`poll`.
 
         ``wait_for_files``: an existing folder with no file to read yet loads as empty (the
         polls read the files when they appear); False fails then, as a load does (the app
-        not following, where an empty folder is a mistake)."""
+        not following, where an empty folder is a mistake). ``hold_cut``: a last line with no
+        newline waits for the next poll (:meth:`_held_back`); False (the app not following)
+        returns it as the bad line a load calls it (the app said "its last line is still being
+        written" of a crashed run's file, and counted a bad line fewer than ``summarize``).
+        Either way the follower holds it: once followed, the line is read when it ends."""
         try:
             listed = {f.path: f for f in self._discover()}
         except LoadFailure:
@@ -718,7 +723,7 @@ class Follower:
         # The load's labels already carry these tags; later rows get the same.
         self._labels = _run_labels([t for t in self.files.values() if t.frame.height])
         self._seed(result)
-        return self._versions(self._held_back(result, held), by_source)
+        return self._versions(self._held_back(result, held) if hold_cut else result, by_source)
 
     def _versions(self, result: LoadResult, rows: dict[str, pl.DataFrame]) -> LoadResult:
         """``result`` with each followed line-based file's version as an append leaves it
