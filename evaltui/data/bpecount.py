@@ -1180,12 +1180,26 @@ class _SharedChunkTable:
     or :data:`CACHE_CHARS` characters per counting thread it is replaced by a fresh one.
 
     One mapping for the threads, not one each: with a table per thread, every thread counted
-    the common chunks again (~30 % more chunks to tiktoken on 8 MB of traces at 2 threads). With
-    polars 2.1, two threads casting into one mapping at once take no more CPU than into two
-    (benchmarks/RESULTS.md, perf11d; scale9 saw such casts serialised with the polars of its day).
+    the common chunks again (~30 % more chunks to tiktoken on 8 MB of traces at 2 threads).
+
+    The casts into the mapping take turns (:attr:`casting`): with two threads inserting into one
+    polars mapping at once, the casts of a 2-thread pass took 86 ms of CPU where one thread's took
+    61 (32 MB of the multilingual mix); taking turns, 16 ms less per pass on the mix and on 16 MB
+    of traces, and the pass's CPU 19-43 ms less (benchmarks/RESULTS.md, perf11n). A cast is a few
+    per cent of a unit: a thread waits for the other's now and then (0-17 ms a pass).
     """
 
-    __slots__ = ("_keep", "bound", "chars", "dtype", "entries", "generation", "lengths", "lock")
+    __slots__ = (
+        "_keep",
+        "bound",
+        "casting",
+        "chars",
+        "dtype",
+        "entries",
+        "generation",
+        "lengths",
+        "lock",
+    )
 
     def __init__(self, generation: int, threads: int) -> None:
         self.generation = generation
@@ -1197,10 +1211,13 @@ class _SharedChunkTable:
         self.entries = 0  # one past the highest number given
         self.bound = threads
         self.lock = threading.Lock()
+        self.casting = threading.Lock()
+        """Held by the one thread casting into the mapping (the GIL is released meanwhile)."""
 
     def lengths_of(self, chunks: pl.Series, count: Callable[[pl.Series], np.ndarray]) -> np.ndarray:
         """Each chunk's token count; ``count`` counts those not counted yet (one of each)."""
-        coded = chunks.cast(self.dtype)  # holds the mapping while this unit uses it
+        with self.casting:
+            coded = chunks.cast(self.dtype)  # holds the mapping while this unit uses it
         which = coded.to_physical().to_numpy()
         if not len(which):
             return np.zeros(0, dtype=np.int32)

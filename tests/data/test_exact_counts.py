@@ -1244,6 +1244,68 @@ def test_a_count_never_waits_on_polars_pool(threads: int) -> None:
     assert bpecount.on_caller(one, pl.col("text").str.split("\x00")).to_list() == [["a b", "c"]]
 
 
+def test_counting_threads_cast_into_their_shared_chunk_table_in_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two counting threads number their chunks by casting them into one polars mapping (the
+    shared chunk table): the casts take turns. Two threads inserting into one mapping at once
+    cost ~40 % more CPU for the casts (benchmarks/RESULTS.md, perf11n). The first cast is held
+    until the other thread has reached the table too, then waits (a deadline) for a second cast
+    to start beside it: none may. Counts stay exact."""
+    info = info_for(None)
+    fast = info.fast
+    assert fast is not None
+    monkeypatch.setattr(bpecount, "UNIT_CHARS", 3_000)
+    monkeypatch.setattr(bpecount, "MAX_UNIT_CHARS", 12_000)
+    texts = corpus(added_tokens(info), seed=9)
+    expected = reference(info, texts)
+    guard = threading.Lock()
+    at_table: set[int] = set()
+    both_at_table = threading.Event()
+    casting = {"now": 0, "most": 0, "first": True}
+    beside = threading.Event()
+    lengths_of = bpecount._SharedChunkTable.lengths_of
+    real_cast = pl.Series.cast
+
+    def entered(table: Any, chunks: pl.Series, count: Any) -> np.ndarray:
+        with guard:
+            at_table.add(threading.get_ident())
+            if len(at_table) > 1:
+                both_at_table.set()
+        return lengths_of(table, chunks, count)
+
+    def cast(series: pl.Series, dtype: Any, *args: Any, **kwargs: Any) -> pl.Series:
+        if not isinstance(dtype, pl.Categorical):
+            return real_cast(series, dtype, *args, **kwargs)
+        with guard:
+            casting["now"] += 1
+            casting["most"] = max(casting["most"], casting["now"])
+            if casting["now"] > 1:
+                beside.set()
+            first, casting["first"] = casting["first"], False
+        try:
+            if first:
+                assert both_at_table.wait(60), "the other counting thread never reached the table"
+                beside.wait(2)  # a cast the other thread starts meanwhile (none should)
+            return real_cast(series, dtype, *args, **kwargs)
+        finally:
+            with guard:
+                casting["now"] -= 1
+
+    monkeypatch.setattr(bpecount._SharedChunkTable, "lengths_of", entered)
+    monkeypatch.setattr(pl.Series, "cast", cast)
+    fast.reset()
+    fast.set_threads(2)
+    try:
+        counts = fast.count(texts).tolist()
+    finally:
+        fast.set_threads(1)
+        fast.reset()
+    assert counts == expected
+    assert len(at_table) == 2
+    assert casting["most"] == 1, "two counting threads cast into the shared chunk table at once"
+
+
 @pytest.mark.parametrize(
     "pattern", sorted(bpecount.PRESPLITS), ids=lambda p: "llama3" if "(?!\\S)" in p else "deepseek"
 )
