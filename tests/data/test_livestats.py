@@ -4,6 +4,7 @@ while recomputing only the prompts an update touched unless a run-level value ch
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -538,3 +539,70 @@ def test_the_stats_query_is_built_from_expressions_made_once_per_kinds_and_thres
         again = finish_stats(stats_frame(generations, options, kinds, run_max))
         assert named == 0, (i, named)
         assert again.equals(first[i]), i
+
+
+_SCORES = [0.0, 1.0, 1.0, 0.5, 7.5, -3.0, float("nan"), float("inf"), -float("inf"), None]
+
+
+def _summary_rows(rng: random.Random, n: int, runs: list[str], columns: set[str]) -> pl.DataFrame:
+    """``n`` generation rows with the columns run summaries read, at random: every kind of
+    score (-0.0, NaN, ±inf, none), lengths, answers and metric names partly unknown."""
+    data: dict[str, list[Any]] = {
+        "run": [rng.choice(runs) for _ in range(n)],
+        # -0.0 rarely (an update holding one takes the query)
+        "accuracy": [rng.choice(_SCORES) if rng.random() > 0.005 else -0.0 for _ in range(n)],
+    }
+    if "gen_length" in columns:
+        data["gen_length"] = [rng.choice([None, 0, 3, 17, 4000]) for _ in range(n)]
+    if "measures" in columns:
+        data["has_answer"] = [rng.choice([None, True, False]) for _ in range(n)]
+        data["gen_chars"] = [rng.choice([None, 0, 5]) for _ in range(n)]
+    if "meta" in columns:
+        data["metric"] = [rng.choice([None, "acc", "f1", "bleu"]) for _ in range(n)]
+        data["higher_is_better"] = [rng.choice([None, True, False]) for _ in range(n)]
+    schema = {
+        "run": pl.String(),
+        "accuracy": pl.Float64(),
+        "gen_length": pl.UInt32(),
+        "has_answer": pl.Boolean(),
+        "gen_chars": pl.UInt32(),
+        "metric": pl.String(),
+        "higher_is_better": pl.Boolean(),
+    }
+    return pl.DataFrame(data, schema={name: schema[name] for name in data})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_run_summaries_grown_by_a_few_rows_without_a_query_equal_the_querys(seed: int) -> None:
+    """A followed update's few rows (1-40) grow the run summaries without a polars query, to
+    exactly the summaries of the query path (:func:`merge_run_summaries` of the rows'
+    :func:`run_score_summaries`) and, at the end, those of every row: scores 0, -0.0, NaN,
+    ±inf and none among others, runs old and new, lengths, answers and metric names partly
+    unknown, the columns there or not."""
+    rng = random.Random(500 + seed)
+    columns = {name for name in ("gen_length", "measures", "meta") if rng.random() < 0.7}
+    runs = ["a", "b", f"r{seed}", "c d"]
+    every = _summary_rows(rng, rng.randrange(1, 30), runs[:2], columns)
+    summaries = run_score_summaries(every)
+    plain = 0
+    for _ in range(12):
+        rows = _summary_rows(rng, rng.randrange(1, 41), runs, columns)
+        grown, queries = _queries(lambda r=rows, s=summaries: grown_run_summaries(s, r))
+        want = merge_run_summaries(summaries, run_score_summaries(rows))
+        assert grown.schema == want.schema
+        assert grown.equals(want), (grown, want)
+        assert _signs(grown["low"]) == _signs(want["low"])
+        assert _signs(grown["high"]) == _signs(want["high"])
+        # No query but where a -0.0 is among the scores or the ranges (polars' min and max of
+        # 0.0 and -0.0 give either).
+        zero = [*rows["accuracy"].to_list(), *summaries["low"], *summaries["high"]]
+        signed = any(v == 0.0 and math.copysign(1.0, v) < 0 for v in zero if v is not None)
+        assert queries == 0 or signed, (queries, zero)
+        plain += not signed
+        summaries, every = grown, pl.concat([every, rows])
+    assert summaries.equals(run_score_summaries(every))
+    assert plain
+
+
+def _signs(values: pl.Series) -> list[float]:
+    return [math.copysign(1.0, v) for v in values.drop_nulls().to_list()]
