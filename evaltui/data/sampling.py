@@ -118,7 +118,7 @@ def vote_columns(generations: pl.LazyFrame, threshold: float | pl.Expr, maj: str
     return (
         _vote_rows(generations, threshold)
         .group_by("run", "prompt_id")
-        .agg(*_VOTE_EXPRS.get(maj, (), lambda: _vote_aggregates(maj)))
+        .agg(*_VOTE_EXPRS.get(None, (maj,), lambda: _vote_aggregates(maj)))
     )
 
 
