@@ -449,6 +449,28 @@ def _run_labels(files: list[_Tracked]) -> dict[RunKey, str]:
     return run_labels([(t.run, t.item.source, file_prompts(t.frame, t.run)) for t in files])
 
 
+def numbered_samples(rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` (generations of new prompts) with each row's ``sample`` that is not given
+    numbered by its place among its prompt's rows (0, 1, …), as a fresh load numbers them. A few
+    rows (a followed update's) are numbered from their values: the expression was a query of its
+    own (~0.2-0.3 ms of CPU for 8 rows)."""
+    if rows.height > _FEW_ROWS or rows.schema.get("sample") != pl.Int64():
+        places = pl.int_range(pl.len()).over("run", "prompt_id").cast(pl.Int64)
+        return rows.with_columns(pl.coalesce(pl.col("sample"), places).alias("sample"))
+    seen: dict[tuple[object, ...], int] = {}
+    samples = []
+    given = rows.get_column("sample").to_list()
+    for key, sample in zip(rows[["run", "prompt_id"]].iter_rows(), given, strict=True):
+        place = seen.get(key, 0)
+        seen[key] = place + 1
+        samples.append(place if sample is None else sample)
+    return set_columns(rows, pl.Series("sample", samples, dtype=pl.Int64()))
+
+
+#: Up to this many rows, :func:`numbered_samples` numbers them in Python.
+_FEW_ROWS = 256
+
+
 def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
     """``frame`` with its last chunks joined into one when it has more than :data:`MAX_CHUNKS`:
     the last two, and every chunk before them no longer than what is being joined. Chunk sizes
@@ -1494,7 +1516,7 @@ class Follower:
                     .collect(engine="in-memory")
                 )
             else:  # new prompts only (an eval writing whole prompts): no look at the others
-                numbered = rows.with_columns(pl.coalesce(pl.col("sample"), place).alias("sample"))
+                numbered = numbered_samples(rows)
             generations = _compacted(pl.concat([previous.generations, numbered], how="vertical"))
         else:
             generations = finish_generations([t.frame for t in read], mixed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 import polars as pl
@@ -149,6 +149,32 @@ def elementwise(series: pl.Series, op: Callable[[pl.Series], _Result]) -> _Resul
         return op(series)
     padded = pl.concat([series, nulls(series.name, series.dtype, 1)])
     return op(padded).slice(0, 1)
+
+
+_Made = TypeVar("_Made")
+
+
+class ByIdentity(Generic[_Made]):
+    """Values made from an object that has no hash (a polars expression: made once per set of
+    score kinds, :func:`evaltui.data.metrics.correct_expr`) and hashable keys, kept by that
+    object's identity. The object is held beside its value, so its ``id`` is not another's
+    while the value is kept; at most ``size`` values (all dropped when full)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._size = size
+        self._made: dict[tuple[object, ...], tuple[object, _Made]] = {}
+
+    def get(self, source: object, key: tuple[object, ...], make: Callable[[], _Made]) -> _Made:
+        """The value kept for ``source`` (the very object) and ``key``, else ``make()``'s."""
+        full = (id(source), *key)
+        hit = self._made.get(full)
+        if hit is not None and hit[0] is source:
+            return hit[1]
+        made = make()
+        if len(self._made) >= self._size:
+            self._made.clear()
+        self._made[full] = (source, made)
+        return made
 
 
 def set_columns(frame: pl.DataFrame, *columns: pl.Series) -> pl.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -2046,3 +2047,39 @@ def test_a_followed_plain_files_null_scores_are_one_note_as_a_fresh_read_tells(
         "m/gen.jsonl: a null or empty score on 2 lines (1, 3), as a grader that gave none (or a"
         " reward function that does not apply) writes: shown unscored"
     ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_followed_updates_new_prompts_are_numbered_without_a_query(seed: int) -> None:
+    """The sample numbers of a followed update's rows of new prompts (1-40 rows of a few
+    prompts and runs, interleaved, some numbered by their reader, null keys among them) equal
+    the numbering expression's — each row not numbered its place among its prompt's rows — and
+    are made without a polars query; more rows than that go to the expression."""
+    import cProfile
+    import pstats
+
+    from evaltui.data.follow import numbered_samples
+
+    rng = random.Random(700 + seed)
+    for n in [rng.randrange(1, 41) for _ in range(10)] + [300]:
+        rows = pl.DataFrame(
+            {
+                "run": [rng.choice(["a", "b", None]) for _ in range(n)],
+                "prompt_id": [rng.choice(["p1", "p2", "p3", None]) for _ in range(n)],
+                "gen": [f"text {i}" for i in range(n)],
+                "sample": [rng.choice([None, None, None, 0, 5, -1]) for _ in range(n)],
+            },
+            schema={"run": pl.String, "prompt_id": pl.String, "gen": pl.String, "sample": pl.Int64},
+        )
+        profile = cProfile.Profile()
+        got = profile.runcall(numbered_samples, rows)
+        queries = sum(
+            calls[1]
+            for (_where, _line, name), calls in pstats.Stats(profile).stats.items()  # type: ignore[attr-defined]
+            if name == "<method 'collect' of 'builtins.PyLazyFrame' objects>"
+        )
+        place = pl.int_range(pl.len()).over("run", "prompt_id").cast(pl.Int64)
+        want = rows.with_columns(pl.coalesce(pl.col("sample"), place).alias("sample"))
+        assert got.schema == want.schema
+        assert got.equals(want), (got, want)
+        assert queries == (n > 256), (n, queries)
