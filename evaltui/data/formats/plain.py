@@ -46,7 +46,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named, name_direction
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -515,6 +515,14 @@ def _function_named(key: str) -> bool:
         and _REWARD_FUNCTION.fullmatch(key) is not None
         and not group_statistic(key)
     )
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record: one or two names a file
+def _direction_named(metric: str | None, field: str | None) -> bool | None:
+    """The direction a score's names say (:func:`~evaltui.data.metrics.name_direction`): the
+    metric's (a dict's key read), else the field's; None when neither says one."""
+    said = name_direction(metric)
+    return said if said is not None else name_direction(field)
 
 
 @functools.lru_cache(maxsize=1024)  # asked of every record's score field: one name a file
@@ -1193,7 +1201,7 @@ class PlainReader(Reader):
             # A field named for a loss (mae, wer, error) is not taken unasked: it may be
             # something other than the eval's score (an error's message, a training loss). It
             # is named, with the flag that reads it so (the note said only "name it").
-            losses = [k for k in first_keys if LOWER_IS_BETTER_NAME.search(k)]
+            losses = [k for k in first_keys if name_direction(k) is False]
             if wanted == "--score-field" and losses:
                 loss = losses[0]
                 how = (
@@ -1335,16 +1343,18 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
-        # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
-        # read says otherwise (``"rewards": {"loss": …}``); a reward function's column always
-        # (TRL's ``repetition_penalty_reward`` is negative, still maximised), found or given by
-        # --score-field (it said 'direction unknown' of the column --metric said higher of).
+        # A reward function's column is higher-is-better (TRL's ``repetition_penalty_reward``
+        # is negative, still maximised), found or given by --score-field (it said 'direction
+        # unknown' of the column --metric said higher of). Else the name says it where it is
+        # a known metric's (metrics.name_direction): the key read of a dict of scores first
+        # (``"rewards": {"loss": …}`` is a loss), then the field's (a ``reward``, a ``bleu``
+        # 0-100, an ``accuracy`` in percent: higher; ``rmse``: lower); a ``score`` or a
+        # ``judge`` says nothing (the summary says "direction unknown").
         higher = (
             True
-            if (score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric)))
-            or score_key in columns  # a reward function's, whatever its name says
+            if score_key in columns  # a reward function's, whatever its name says
             or (options.score_field is not None and reward_column(record, options.score_field))
-            else None
+            else _direction_named(metric, score_key)
         )
 
         def one(
