@@ -1043,6 +1043,9 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         non_finite: list[int] = []  # lines with a NaN or infinite score
+        # the record's line when its score is one of several named ones (what --metric picks)
+        by_name: list[int] = []
+        metric_said = False  # a note of the file says what --metric did
         no_score: list[int] = []  # lines whose score field is there, null or empty
         nulls: list[int] = []  # lines whose list of generations holds a null
         first_keys: list[str] = []
@@ -1135,13 +1138,25 @@ class PlainReader(Reader):
                 if len(spelled) < 4:
                     spelled.setdefault(parts[1], str(raw_step).strip())
             step = own_step if parts is None else parts[0]
+            by_name.clear()
             with rows.entry(errors, source, line_no):
                 for how in self._emit(
-                    record, step, line_no, offset, options, add, non_finite, nulls, no_score
+                    record,
+                    step,
+                    line_no,
+                    offset,
+                    options,
+                    add,
+                    non_finite,
+                    nulls,
+                    no_score,
+                    by_name,
                 ):
                     if how not in told:
                         told.add(how)
                         notes.append(f"{source}: {how}")
+                # (a record that failed after its score was picked told nothing of it)
+                metric_said = metric_said or bool(by_name)
         if len(unread_steps) > 1:
             notes.append(
                 f"{source}: a 'step' that is no number on {self.places(unread_count)}"
@@ -1215,7 +1230,11 @@ class PlainReader(Reader):
                 f"{source}: none of its {records} records has {what} under a name evaltui knows"
                 f"{how} (looked for {', '.join(names)}; their fields: {fields}){ending}"
             )
-        return ReadResult(rows.frame(), errors, notes)
+        # Its notes said what --metric did (scored by it, or which key instead): the loader's
+        # "--metric changed nothing" is not said beside them.
+        return ReadResult(
+            rows.frame(), errors, notes, metric_told=options.metric is not None and metric_said
+        )
 
     @staticmethod
     def _emit(
@@ -1228,9 +1247,12 @@ class PlainReader(Reader):
         non_finite: list[int],
         nulls: list[int],
         no_score: list[int],
+        by_name: list[int],
     ) -> tuple[str, ...]:
         """Add the record's generations (of its training ``step``, or None); returns what the
-        file's notes say about how.
+        file's notes say about how. A line whose score is one of several named ones (a dict's
+        key, a reward function's column: what ``--metric`` picks, said in the notes) goes into
+        ``by_name``.
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
         a null (an empty generation) into ``nulls``, and a line whose score field holds a null or
@@ -1319,11 +1341,13 @@ class PlainReader(Reader):
             summed = None if score_key in columns else score_key
             metric, raw_score, how = _reward_score(record, summed, columns, options.metric)
             score_key, told = metric, (how,)
+            by_name.append(line_no)
         elif score_key is not None and isinstance(raw_score, dict):
             # A dict of per-metric scores is read as lighteval's metrics dict is: one of its
             # keys (--metric's, else the first), named as the rows' metric, the others told.
             metric, raw_score, how = _dict_score(score_key, raw_score, options.metric)
             told = (how,)
+            by_name.append(line_no)
         elif score_key is not None and isinstance(raw_score, list):
             picked = [
                 _dict_score(score_key, s, options.metric) if isinstance(s, dict) else None
@@ -1332,6 +1356,7 @@ class PlainReader(Reader):
             first = next((p for p in picked if p is not None), None)
             if first is not None:
                 metric, told = first[0], (first[2],)
+                by_name.append(line_no)
                 raw_score = [
                     s if p is None else p[1] for s, p in zip(raw_score, picked, strict=True)
                 ]
