@@ -105,6 +105,8 @@ class CachedRows:
     notes: list[str]
     reducers: dict[str, str] = field(default_factory=dict)
     """Its reader's :attr:`~evaltui.data.formats.base.ReadResult.reducers`."""
+    metric_told: bool = False
+    """Its reader's :attr:`~evaltui.data.formats.base.ReadResult.metric_told`."""
 
 
 def companion_version(path: Path) -> str:
@@ -217,13 +219,19 @@ class Cache:
             errors = [LoadError(e["source"], e["line"], e["reason"]) for e in meta["errors"]]
             notes = [str(n) for n in meta["notes"]]
             reducers = {str(k): str(v) for k, v in dict(meta["reducers"]).items()}
+            # (an entry written before the flag was kept is a miss: its file is read again)
+            metric_told = meta["metric_told"]
             rows = int(meta["rows"])
         except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
             return None
         expected = {name: dtype for name, dtype in GENERATION_SCHEMA.items()}
-        if frame.height != rows or dict(frame.schema) != expected:
+        if (
+            frame.height != rows
+            or dict(frame.schema) != expected
+            or not isinstance(metric_told, bool)
+        ):
             return None
-        return CachedRows(frame, errors, notes, reducers)
+        return CachedRows(frame, errors, notes, reducers, metric_told)
 
     def has_rows(self, key: str) -> bool:
         return self._path(key, ".json").is_file()
@@ -235,6 +243,7 @@ class Cache:
         errors: list[LoadError],
         notes: list[str],
         reducers: Mapping[str, str] | None = None,
+        metric_told: bool = False,
     ) -> None:
         """Store a file's rows; the generation text is left out (read back when needed)."""
         frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
@@ -243,6 +252,7 @@ class Cache:
             "errors": [{"source": e.source, "line": e.line, "reason": e.reason} for e in errors],
             "notes": notes,
             "reducers": dict(reducers or {}),
+            "metric_told": metric_told,
         }
         # The frame first, the metadata last: a reader sees both or treats the entry as a miss.
         self._write(self._path(key, ".arrow"), lambda h: frame.write_ipc(h, compression="lz4"))

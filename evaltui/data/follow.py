@@ -1365,7 +1365,8 @@ class Follower:
     ) -> tuple[pl.DataFrame, list[LoadError], list[str], dict[str, str]]:
         """Read (a window of) one file and count its new generations' tokens."""
         read_options = dataclasses.replace(self.options.read, window=window)
-        frame, errors, notes, reducers = read_input(item, reader, read_options)
+        # (following says nothing of --metric: the load before it did)
+        frame, errors, notes, reducers, _told = read_input(item, reader, read_options)
         lengths: np.ndarray | None = None
         if self.options.tokenize and frame.height:
             counter = self._counter()

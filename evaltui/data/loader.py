@@ -427,6 +427,8 @@ class _FileState:
     :attr:`FileReport.companion_versions`)."""
     reducers: dict[str, str] = field(default_factory=dict)
     """Its reader's :attr:`ReadResult.reducers` (see :attr:`FileReport.reducers`)."""
+    metric_told: bool = False
+    """Its reader's :attr:`ReadResult.metric_told`: its notes say what ``--metric`` did."""
 
     def text(self) -> pl.Series:
         """The file's generations' text: :attr:`texts` when kept apart, else the frame's."""
@@ -468,16 +470,16 @@ def _versions(paths: Iterable[Path], memo: dict[str, str] | None) -> tuple[str, 
 
 def read_input(
     item: InputFile, reader: Reader, options: ReadOptions
-) -> tuple[pl.DataFrame, list[LoadError], list[str], dict[str, str]]:
+) -> tuple[pl.DataFrame, list[LoadError], list[str], dict[str, str], bool]:
     """One file's rows (final answers extracted), bad-line errors, notes and its reader's
-    :attr:`ReadResult.reducers`; never raises."""
-    frame, texts, errors, notes, reducers = read_apart(item, reader, options)
-    return set_columns(frame, texts), errors, notes, reducers
+    :attr:`ReadResult.reducers` and :attr:`ReadResult.metric_told`; never raises."""
+    frame, texts, errors, notes, reducers, told = read_apart(item, reader, options)
+    return set_columns(frame, texts), errors, notes, reducers, told
 
 
 def read_apart(
     item: InputFile, reader: Reader, options: ReadOptions
-) -> tuple[pl.DataFrame, pl.Series, list[LoadError], list[str], dict[str, str]]:
+) -> tuple[pl.DataFrame, pl.Series, list[LoadError], list[str], dict[str, str], bool]:
     """:func:`read_input` with the text apart: the rows (``gen`` null) and the ``gen`` column.
 
     A frame of one row holds its text twice and copies it again for each frame built from it
@@ -498,12 +500,13 @@ def read_apart(
             item.source, None, f"{reader.name} reader failed: {type(exc).__name__}: {exc}"
         )
         empty = with_text_measures(empty_generations())
-        return empty, empty.get_column("gen"), [error], [], {}
+        return empty, empty.get_column("gen"), [error], [], {}, False
     # Final answers and the triage text measures are taken now, while the text is here (headless
     # loads drop it later). The measures read the format's own answer (before it is filled from
     # the text), in the same search of each tail.
     notes = [clean_text(note) for note in result.notes]  # notes may quote input values
     reducers = {clean_text(score): clean_text(how) for score, how in result.reducers.items()}
+    told = result.metric_told
     errors, frame = result.errors, conform(result.frame)
     short: bool | pl.Series = not reader.own_answers
     if result.short_replies is not None and len(result.short_replies) == frame.height:
@@ -520,8 +523,8 @@ def read_apart(
     texts = frame.get_column("gen")
     frame = set_columns(frame, nulls("gen", pl.String(), frame.height))
     if one:
-        return frame.slice(0, 1), texts.slice(0, 1), errors, notes, reducers
-    return frame, texts, errors, notes, reducers
+        return frame.slice(0, 1), texts.slice(0, 1), errors, notes, reducers, told
+    return frame, texts, errors, notes, reducers, told
 
 
 def file_options(item: InputFile, options: ReadOptions) -> ReadOptions:
@@ -618,11 +621,12 @@ def _read_one(
         companions = None
     texts: pl.Series | None = None
     if apart:
-        frame, texts, errors, notes, reducers = read_apart(item, reader, options)
+        frame, texts, errors, notes, reducers, told = read_apart(item, reader, options)
     else:
-        frame, errors, notes, reducers = read_input(item, reader, options)
+        frame, errors, notes, reducers, told = read_input(item, reader, options)
     state = _FileState(item, reader, frame, errors=len(errors), identity=identity, texts=texts)
     state.reducers = reducers
+    state.metric_told = told
     state.companions = companions
     state.run = run_identity(item, reader, options)
     if identity is None or identity.changed(item.path):
@@ -948,6 +952,7 @@ class _Load:
                 run=run_identity(item, reader, self.options.read),
             )
             state.reducers = dict(cached.reducers)
+            state.metric_told = cached.metric_told
             # The versions the key was made with (the first asked of each in this load).
             state.companions = companion_versions(reader, item.path, self.companions)
             return state, cached.errors, cached.notes
@@ -1061,6 +1066,7 @@ class _Load:
             self.file_errors.get(state.input.source, []),
             self.file_notes.get(state.input.source, []),
             state.reducers,
+            state.metric_told,
         )
 
     def store_checked(self) -> None:
@@ -1260,11 +1266,11 @@ class _Load:
                 )
         # A file whose reader said what it did with --metric ('FILE: --metric nope is none of
         # the scores in the dict …: scored by …') has said it once: "no file … is scored by such a
-        # key, so it changed nothing" beside it read as the opposite.
-        told = {note.partition(": --metric ")[0] for note in self.notes if ": --metric " in note}
+        # key, so it changed nothing" beside it read as the opposite. Its read says so by a flag
+        # (the notes' text was matched: a file named 'run: --metric f1.jsonl' was not found).
         if read.metric is not None and not any(
             s.reader.name in ("lm_eval", "lm_eval_write_out", "lighteval")
-            or s.input.source in told
+            or s.metric_told
             or (isinstance(s.reader, PlainReader) and (s.frame["metric"] == read.metric).any())
             for s in self.states
             if s.frame.height

@@ -106,12 +106,58 @@ STATS_SCHEMA: dict[str, pl.DataType] = {
 Kind = Literal["binary", "fraction", "continuous", "unscored"]
 ACCURACY_KINDS: tuple[Kind, ...] = ("binary", "fraction")
 
-#: Metric names whose lower values are better, when the format does not say (word-bounded).
-LOWER_IS_BETTER_NAME = re.compile(
-    r"(?:^|[_\-\s])(?:mae|mse|rmse|msle|mape|loss|nll|perplexity|ppl|bpb|bits_per_byte|wer|cer|ter|"
-    r"error|err|distance|latency)(?:$|[_\-\s,@])",
-    re.IGNORECASE,
+#: The characters around a word of a metric's name (``rouge1_max``, ``pass@1``, ``val/loss``,
+#: ``win rate``, several names joined by ", ").
+_EDGE = r"[_\-\s/,@.]"
+
+
+def _worded(words: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|{_EDGE})(?:{words})(?:$|{_EDGE})", re.IGNORECASE)
+
+
+#: Words of a metric's name that say lower is better: a loss, an error, a distance.
+_LOWER_WORDS = (
+    r"mae|mse|rmse|msle|mape|loss|nll|neg_log_likelihood|negative_log_likelihood|perplexity|ppl|"
+    r"bpb|bits_per_byte|wer|cer|ter|error|err|distance|latency|brier\w*"
 )
+#: Words of a 0–1 measure that is no accuracy (:data:`MEASURE_NAME`): higher is better.
+_MEASURE_WORDS = (
+    r"rewards?|f1|f1_score|rouge\w*|bleu\w*|meteor|chrf\w*|bert_?score|similarity|cosine|"
+    r"precision|recall|win[_\-\s]?rates?\w*|prob|probability|likelihood"
+)
+#: Words of an accuracy's own names (lm-eval's ``acc``/``exact_match``, lighteval's
+#: ``extractive_match``/``qem``, Inspect's ``match``, ``pass@1``, a plain file's ``accuracy``,
+#: ``correct``, ``passed``): higher is better.
+_ACCURACY_WORDS = (
+    r"acc|accuracy|correct|correctness|iscorrect|passed|pass|solved|exact|em|qem|pem|pqem|"
+    r"extractive_match|match|mcc"
+)
+
+#: The one table of metric names whose direction is known when the format does not say it
+#: (lm-eval without its results file, a plain file's ``--score-field bleu``): each entry a
+#: pattern of words (word-bounded) and whether higher is better, the first that matches
+#: deciding (a ``neg_log_likelihood`` is a loss, though ``likelihood`` is higher-is-better).
+#: Read through :func:`name_direction`.
+KNOWN_DIRECTIONS: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (_worded(_LOWER_WORDS), False),
+    (_worded(f"{_MEASURE_WORDS}|{_ACCURACY_WORDS}"), True),
+)
+
+#: Metric names whose lower values are better, when the format does not say (word-bounded).
+LOWER_IS_BETTER_NAME = KNOWN_DIRECTIONS[0][0]
+
+
+def name_direction(metric: str | None) -> bool | None:
+    """Whether higher is better for a metric of this name, by :data:`KNOWN_DIRECTIONS` (True:
+    ``bleu``, ``rougeL``, ``f1``, ``win rate``, ``exact_match``, ``pass@1``, ``reward``; False:
+    ``mae``, ``rmse``, ``loss``, ``perplexity``); None when the name says nothing (``score``, a
+    judge's ``grade``) or names several measures of different directions (``, `` joined)."""
+    if not metric:
+        return None
+    found: set[bool | None] = set()
+    for name in metric.split(", "):
+        found.add(next((higher for words, higher in KNOWN_DIRECTIONS if words.search(name)), None))
+    return found.pop() if len(found) == 1 else None
 
 
 #: Metric names that say what a 0–1 score measures when it is no accuracy (word-bounded): an
@@ -121,12 +167,7 @@ LOWER_IS_BETTER_NAME = re.compile(
 #: f1 or a mean reward, not a share of samples answered right; "correct" is their threshold.
 #: An accuracy's own names (``acc``, ``exact_match``, an Inspect scorer's C/I/P ``match``, a plain
 #: file's ``accuracy`` 0/0.5/1) and a score the format does not name stay an accuracy.
-MEASURE_NAME = re.compile(
-    r"(?:^|[_\-\s/,@.])(?:rewards?|f1|f1_score|rouge\w*|bleu\w*|meteor|chrf\w*|bert_?score|"
-    r"similarity|cosine|precision|recall|win_?rate\w*|prob|probability|likelihood)"
-    r"(?:$|[_\-\s/,@.])",
-    re.IGNORECASE,
-)
+MEASURE_NAME = _worded(_MEASURE_WORDS)
 
 
 #: A score field's name that says only that it is a score (a plain file's ``score``: verl's
@@ -619,8 +660,8 @@ def kinds_from_summaries(
         metric = ", ".join(names) or None
         stated = row.get("stated") or []
         hib: bool | None = stated[0] if len(stated) == 1 else None
-        if hib is None and names and all(LOWER_IS_BETTER_NAME.search(n) for n in names):
-            hib = False
+        if hib is None:  # the name's direction (lm-eval without its results file, bleu_max)
+            hib = name_direction(metric)
         told = thresholds.direction_for(run)
         if told is not None:  # --score-direction: the user's word over the format's
             hib = told

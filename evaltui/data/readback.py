@@ -202,6 +202,7 @@ def read_parts(
     errors: list[LoadError] = []
     notes: list[str] = []
     reducers: dict[str, str] = {}
+    metric_told = False
     # Whether each row's short reply is its own answer, as its source's reader said (an Inspect
     # sample whose scorer extracted none: 'No' is its answer). Left out, the load took the
     # export's reader's default for every row: such a reply read back as no answer.
@@ -264,12 +265,15 @@ def read_parts(
                 for note in result.notes
             ]
             reducers.update(result.reducers)
+            metric_told = metric_told or result.metric_told
     frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
     said = (
         f"{source}: exported records of {plural(len(parts), 'source file')}, each read as that"
         f" file, with its runs (see {manifest_path(path).name})"
     )
-    return ReadResult(frame, errors, [said, *dict.fromkeys(notes)], short, reducers)
+    return ReadResult(
+        frame, errors, [said, *dict.fromkeys(notes)], short, reducers, metric_told=metric_told
+    )
 
 
 def _beside(

@@ -1425,9 +1425,10 @@ def with_new_scores(generations: pl.DataFrame, rescored: Rescored) -> pl.DataFra
         # bleu (a delta of -19.68 "bleu"). The scorer's name and no stated direction: its kind
         # comes from its values (0/1: an accuracy).
         # The stored metric is kept beside (:func:`stored_kinds`), as the stored score is. A row
-        # whose format names no metric nor direction (plain JSONL) keeps them unnamed: its kind
-        # comes from its values either way.
-        named = pl.col("metric").is_not_null() | pl.col("higher_is_better").is_not_null()
+        # whose format names no metric (plain JSONL's ``accuracy``, though its name says higher
+        # is better) keeps the new one unnamed: its kind comes from its values either way, and
+        # "exact" beside an unnamed stored score read as another metric ("not the same metric").
+        named = pl.col("metric").is_not_null()
         new = new.with_columns(
             pl.col("metric").alias("stored_metric"),
             pl.col("higher_is_better").alias("stored_higher_is_better"),

@@ -306,7 +306,7 @@ async def test_comparing_with_a_run_that_has_no_scores(tmp_path: Path, make_app:
 async def test_comparing_scores_of_no_direction_says_rises_and_falls(
     tmp_path: Path, make_app: Any
 ) -> None:
-    """Two plain runs of an unnamed 0-100 score (direction unknown) at 80x24: the counts said
+    """Two plain runs of a bare 0-100 ``score`` (direction unknown) at 80x24: the counts said
     "improved 1 · regressed 2", g showed "regressed only" and "(largest drop first)", higher
     taken for better; now "higher 1 · lower 2", "lower only (g)", "(largest fall first)"."""
     from evaltui.app.screens.compare import CompareScreen
@@ -318,7 +318,8 @@ async def test_comparing_scores_of_no_direction_says_rises_and_falls(
         write_jsonl(
             tmp_path / run / "r.jsonl",
             [
-                {"prompt": f"p{i}", "gen": "g", "answer": "1", "accuracy": s}
+                # a bare ``score``: no direction (an ``accuracy`` 0-100 is higher-is-better)
+                {"prompt": f"p{i}", "gen": "g", "answer": "1", "score": s}
                 for i, s in enumerate(scores)
             ],
         )

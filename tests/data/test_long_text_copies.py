@@ -65,9 +65,13 @@ def test_read_apart_gives_read_input_s_rows_and_measures(tmp_path: Path, gens: l
     item = loader.discover([folder])[0]
     reader = loader.detect(item.path, None, loader.ReadOptions()).reader
     assert reader is not None
-    frame, texts, errors, _notes, _reducers = loader.read_apart(item, reader, loader.ReadOptions())
+    frame, texts, errors, _notes, _reducers, _told = loader.read_apart(
+        item, reader, loader.ReadOptions()
+    )
     assert frame.get_column("gen").null_count() == frame.height and not errors
-    together, _errors, _notes, _reducers = loader.read_input(item, reader, loader.ReadOptions())
+    together, _errors, _notes, _reducers, _told = loader.read_input(
+        item, reader, loader.ReadOptions()
+    )
     read = reader.read(item.path, item.source, loader.ReadOptions())
     plain = with_measures_and_answers(loader.conform(read.frame))
     assert together.equals(plain)
@@ -99,7 +103,7 @@ PEAK = textwrap.dedent(
     with open("/proc/self/clear_refs", "w") as handle:
         handle.write("5")
     before = status("VmRSS")
-    frame, _errors, _notes, _reducers = loader.read_input(item, reader, ReadOptions())
+    frame, _errors, _notes, _reducers, _told = loader.read_input(item, reader, ReadOptions())
     print(json.dumps({"peak": status("VmHWM") - before, "chars": len(frame["gen"][0])}))
     """
 )

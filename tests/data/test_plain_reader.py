@@ -644,6 +644,31 @@ def test_a_metric_a_plain_file_lacks_is_said_once_by_its_file(tmp_path: Path) ->
     ]
 
 
+def test_a_metric_a_plain_file_lacks_is_said_once_whatever_the_files_name(
+    tmp_path: Path,
+) -> None:
+    """The file's read says it told what --metric did (ReadResult.metric_told), and the load
+    reads that flag, fresh and from the cache. The notes' text was matched instead: a file
+    named ``run: --metric f1.jsonl`` (its note 'run: --metric f1.jsonl: --metric 'nope' is
+    none …') was not found, so "changed nothing" was said beside its own note."""
+    folder = tmp_path / "m"
+    name = "run: --metric f1.jsonl"
+    records = [{"prompt": "p", "gen": "g", "answer": "1", "accuracy": {"em": 1, "f1": 0.5}}]
+    write_jsonl(folder / name, records)
+    result = READER.read(folder / name, name, ReadOptions(metric="nope"))
+    assert result.metric_told
+    assert not READER.read(folder / name, name, ReadOptions()).metric_told  # no --metric
+    read = ReadOptions(metric="nope")
+    for use_cache in (False, True, True):  # the second cached load reads the cache's rows
+        options = LoadOptions(tokenize=False, use_cache=use_cache, read=read, cache_dir=tmp_path)
+        result = load([folder], options)
+        told = [note for note in result.notes if "--metric" in note]
+        assert told == [
+            "run: --metric f1.jsonl: --metric nope is none of the scores in the dict"
+            " 'accuracy' ('em', 'f1'): scored by 'em' (--metric f1 to score by that instead)"
+        ], (use_cache, result.notes)
+
+
 def test_completion_objects_are_read_as_their_text(tmp_path: Path) -> None:
     """A script that keeps what the engine returned: vLLM's ``RequestOutput.outputs`` as dicts
     (``CompletionOutput``: index, text, token_ids, cumulative_logprob, finish_reason), an OpenAI

@@ -501,7 +501,7 @@ def test_a_reward_is_higher_is_better_a_bare_score_unknown(tmp_path: Path) -> No
     assert directions == {
         "reward.jsonl": [True],
         "named.jsonl": [True],
-        "loss.jsonl": [None],
+        "loss.jsonl": [False],  # said on the rows now, as the run's kind said it (by name)
         "score.jsonl": [None],
     }
 

@@ -969,19 +969,24 @@ def test_a_plain_score_field_named_for_a_loss_is_lower_is_better(
     assert prompts == {"q2", "q3", "q5"}
 
 
-@pytest.mark.parametrize(("field", "named"), [("judge", ""), ("grade", ""), ("bleu", "bleu")])
+@pytest.mark.parametrize(
+    ("field", "named", "higher"),
+    [("judge", "", ""), ("grade", "", ""), ("score", "score", ""), ("bleu", "bleu", "true")],
+)
 def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
     tmp_path: Path,
     word_tokenizer: Path,
     capsys: pytest.CaptureFixture[str],
     field: str,
     named: str,
+    higher: str,
 ) -> None:
-    """A name that says nothing of a direction (`--score-field judge`, `bleu`, `score`) gives
-    none: its direction stays unknown, as before. A name that says nothing at all (a judge's
-    1–10 `judge`, a `grade`) stays unnamed; one that names a measure (`bleu`, as
+    """A name that says nothing of a direction (`--score-field judge`, `score`) gives none: its
+    direction stays unknown, as before. A name that says nothing at all (a judge's 1–10
+    `judge`, a `grade`) stays unnamed; one that names a measure (`bleu`, as
     metrics.MEASURE_NAME knows it) is the run's metric, as a dict's `bleu` or lm-eval's is
-    (see test_score_words; a `score` is named too, its direction unknown as well)."""
+    (see test_score_words; a `score` is named too, its direction unknown as well). A `bleu`
+    says higher is better (metrics.name_direction; see test_named_directions)."""
     from evaltui.cli import main
 
     a, _b = plain_loss_runs(tmp_path, field)
@@ -989,7 +994,7 @@ def test_a_plain_score_field_of_no_telling_name_keeps_its_direction_unknown(
     out = tmp_path / "a.json"
     assert main(["summarize", str(a), "-o", str(out), "--table", "csv", *common]) == 0
     rows = {r["metric"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows["mean"]["higher_is_better"] == "" and rows["mean"]["score_metric"] == named
+    assert rows["mean"]["higher_is_better"] == higher and rows["mean"]["score_metric"] == named
 
 
 def test_a_reward_functions_column_given_by_score_field_is_higher_is_better(

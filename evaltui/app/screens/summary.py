@@ -445,7 +445,14 @@ class SummaryScreen(Screen[None]):
             if not judged(summary):  # a continuous score without threshold has no pass rate
                 continue
             parts.append(Text(f"\nprompts by pass rate · {one_line_middle(summary.run, 200)}:"))
-            parts.append(Text("\n".join(spectrum_lines(summary.pass_rates, summary.samples))))
+            lines = spectrum_lines(summary.pass_rates, summary.samples)
+            unscored = summary.spectrum.get("unscored", 0)
+            if unscored:  # counted, not left out without a word
+                lines.append(
+                    f"  {plural(unscored, 'prompt')} with no scored sample (null, NaN or infinite"
+                    " scores): not in it"
+                )
+            parts.append(Text("\n".join(lines)))
         if message.triage:
             parts.append(Text("\nWhy prompts look hard (triage flags, per run):"))
             parts.append(Text("\n".join(message.triage)))

@@ -104,6 +104,10 @@ class ReadResult:
     prompt's samples, where the format names one: an Inspect log's epochs reducer (``max``,
     ``at_least_2``, …), which a re-score applies again to the new scores. A score not named
     here has a ``prompt_score`` whose reduction is not known."""
+    metric_told: bool = False
+    """True when :attr:`notes` say what ``--metric`` did with this file (its scores are one of
+    several named ones, a dict's keys or reward functions' columns: scored by ``--metric``'s,
+    or which instead): a load's "``--metric`` changed nothing" is not said beside them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from evaltui.data.formats.base import (
     stringify,
     to_score,
 )
-from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named
+from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named, name_direction
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -515,6 +515,14 @@ def _function_named(key: str) -> bool:
         and _REWARD_FUNCTION.fullmatch(key) is not None
         and not group_statistic(key)
     )
+
+
+@functools.lru_cache(maxsize=1024)  # asked of every record: one or two names a file
+def _direction_named(metric: str | None, field: str | None) -> bool | None:
+    """The direction a score's names say (:func:`~evaltui.data.metrics.name_direction`): the
+    metric's (a dict's key read), else the field's; None when neither says one."""
+    said = name_direction(metric)
+    return said if said is not None else name_direction(field)
 
 
 @functools.lru_cache(maxsize=1024)  # asked of every record's score field: one name a file
@@ -1035,6 +1043,9 @@ class PlainReader(Reader):
         flags = {flag: given[flag] for flag in ("--score-field", "--answer-field") if flag in given}
         records = 0
         non_finite: list[int] = []  # lines with a NaN or infinite score
+        # the record's line when its score is one of several named ones (what --metric picks)
+        by_name: list[int] = []
+        metric_said = False  # a note of the file says what --metric did
         no_score: list[int] = []  # lines whose score field is there, null or empty
         nulls: list[int] = []  # lines whose list of generations holds a null
         first_keys: list[str] = []
@@ -1127,13 +1138,25 @@ class PlainReader(Reader):
                 if len(spelled) < 4:
                     spelled.setdefault(parts[1], str(raw_step).strip())
             step = own_step if parts is None else parts[0]
+            by_name.clear()
             with rows.entry(errors, source, line_no):
                 for how in self._emit(
-                    record, step, line_no, offset, options, add, non_finite, nulls, no_score
+                    record,
+                    step,
+                    line_no,
+                    offset,
+                    options,
+                    add,
+                    non_finite,
+                    nulls,
+                    no_score,
+                    by_name,
                 ):
                     if how not in told:
                         told.add(how)
                         notes.append(f"{source}: {how}")
+                # (a record that failed after its score was picked told nothing of it)
+                metric_said = metric_said or bool(by_name)
         if len(unread_steps) > 1:
             notes.append(
                 f"{source}: a 'step' that is no number on {self.places(unread_count)}"
@@ -1193,7 +1216,7 @@ class PlainReader(Reader):
             # A field named for a loss (mae, wer, error) is not taken unasked: it may be
             # something other than the eval's score (an error's message, a training loss). It
             # is named, with the flag that reads it so (the note said only "name it").
-            losses = [k for k in first_keys if LOWER_IS_BETTER_NAME.search(k)]
+            losses = [k for k in first_keys if name_direction(k) is False]
             if wanted == "--score-field" and losses:
                 loss = losses[0]
                 how = (
@@ -1207,7 +1230,11 @@ class PlainReader(Reader):
                 f"{source}: none of its {records} records has {what} under a name evaltui knows"
                 f"{how} (looked for {', '.join(names)}; their fields: {fields}){ending}"
             )
-        return ReadResult(rows.frame(), errors, notes)
+        # Its notes said what --metric did (scored by it, or which key instead): the loader's
+        # "--metric changed nothing" is not said beside them.
+        return ReadResult(
+            rows.frame(), errors, notes, metric_told=options.metric is not None and metric_said
+        )
 
     @staticmethod
     def _emit(
@@ -1220,9 +1247,12 @@ class PlainReader(Reader):
         non_finite: list[int],
         nulls: list[int],
         no_score: list[int],
+        by_name: list[int],
     ) -> tuple[str, ...]:
         """Add the record's generations (of its training ``step``, or None); returns what the
-        file's notes say about how.
+        file's notes say about how. A line whose score is one of several named ones (a dict's
+        key, a reward function's column: what ``--metric`` picks, said in the notes) goes into
+        ``by_name``.
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
         a null (an empty generation) into ``nulls``, and a line whose score field holds a null or
@@ -1311,11 +1341,13 @@ class PlainReader(Reader):
             summed = None if score_key in columns else score_key
             metric, raw_score, how = _reward_score(record, summed, columns, options.metric)
             score_key, told = metric, (how,)
+            by_name.append(line_no)
         elif score_key is not None and isinstance(raw_score, dict):
             # A dict of per-metric scores is read as lighteval's metrics dict is: one of its
             # keys (--metric's, else the first), named as the rows' metric, the others told.
             metric, raw_score, how = _dict_score(score_key, raw_score, options.metric)
             told = (how,)
+            by_name.append(line_no)
         elif score_key is not None and isinstance(raw_score, list):
             picked = [
                 _dict_score(score_key, s, options.metric) if isinstance(s, dict) else None
@@ -1324,6 +1356,7 @@ class PlainReader(Reader):
             first = next((p for p in picked if p is not None), None)
             if first is not None:
                 metric, told = first[0], (first[2],)
+                by_name.append(line_no)
                 raw_score = [
                     s if p is None else p[1] for s, p in zip(raw_score, picked, strict=True)
                 ]
@@ -1335,16 +1368,18 @@ class PlainReader(Reader):
         elif isinstance(record.get("finish_reason"), str):
             truncated = record["finish_reason"] == "length"
 
-        # A reward (or a named reward of a dict of them) is higher-is-better, unless the key
-        # read says otherwise (``"rewards": {"loss": …}``); a reward function's column always
-        # (TRL's ``repetition_penalty_reward`` is negative, still maximised), found or given by
-        # --score-field (it said 'direction unknown' of the column --metric said higher of).
+        # A reward function's column is higher-is-better (TRL's ``repetition_penalty_reward``
+        # is negative, still maximised), found or given by --score-field (it said 'direction
+        # unknown' of the column --metric said higher of). Else the name says it where it is
+        # a known metric's (metrics.name_direction): the key read of a dict of scores first
+        # (``"rewards": {"loss": …}`` is a loss), then the field's (a ``reward``, a ``bleu``
+        # 0-100, an ``accuracy`` in percent: higher; ``rmse``: lower); a ``score`` or a
+        # ``judge`` says nothing (the summary says "direction unknown").
         higher = (
             True
-            if (score_key in REWARD_FIELDS and not (metric and LOWER_IS_BETTER_NAME.search(metric)))
-            or score_key in columns  # a reward function's, whatever its name says
+            if score_key in columns  # a reward function's, whatever its name says
             or (options.score_field is not None and reward_column(record, options.score_field))
-            else None
+            else _direction_named(metric, score_key)
         )
 
         def one(
