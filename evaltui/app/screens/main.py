@@ -733,6 +733,11 @@ class MainScreen(Screen[None]):
         ),
         Binding("b", "problems", "Bad lines", id="problems"),
         Binding("q", "app.quit", "Quit", id="quit_q"),
+        # A binding, not a key handler: the app runs an escape binding as the key is read
+        # (EvalApp.on_event). Handled by the screen, an escape read together with a "/" (a
+        # priority binding, run as read) came after it and took the focus back from the filter
+        # box: Escape, '/', 'n > 1' applied the 'never solved' quick filter (tmux, 80x24).
+        Binding("escape", "escape", show=False, id="back_to_table"),
     ]
 
     def __init__(self) -> None:
@@ -1429,7 +1434,8 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).can_focus = False
         self.set_focus(self.current_table())
 
-    def key_escape(self) -> None:
+    def action_escape(self) -> None:
+        """esc on the table: stops a re-score running; the table gets the keys."""
         leaving_filter = self.query_one("#filter", Input).has_focus
         if not leaving_filter and self.evalapp.cancel_rescore():
             self.evalapp.say("re-scoring stopped: the scores shown stay")
