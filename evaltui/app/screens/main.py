@@ -733,11 +733,6 @@ class MainScreen(Screen[None]):
         ),
         Binding("b", "problems", "Bad lines", id="problems"),
         Binding("q", "app.quit", "Quit", id="quit_q"),
-        # A binding, not a key handler: the app runs an escape binding as the key is read
-        # (EvalApp.on_event). Handled by the screen, an escape read together with a "/" (a
-        # priority binding, run as read) came after it and took the focus back from the filter
-        # box: Escape, '/', 'n > 1' applied the 'never solved' quick filter (tmux, 80x24).
-        Binding("escape", "escape", show=False, id="back_to_table"),
     ]
 
     def __init__(self) -> None:
@@ -1434,12 +1429,19 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", Input).can_focus = False
         self.set_focus(self.current_table())
 
-    def action_escape(self) -> None:
-        """esc on the table: stops a re-score running; the table gets the keys."""
-        leaving_filter = self.query_one("#filter", Input).has_focus
-        if not leaving_filter and self.evalapp.cancel_rescore():
+    def key_escape(self) -> None:
+        """esc on the table: stops a re-score running; the table gets the keys.
+
+        An escape typed in the filter box never comes here (the box acts on it). With the box
+        focused, this escape was read before the '/' that focused it, which ran first (a
+        priority key runs as it is read, this escape once the screen gets to it): the focus
+        stays in the box. Taken back, Escape, '/', 'n > 1' read together (tmux, 80x24, a busy
+        app) applied the 'never solved' quick filter and lost the filter."""
+        in_filter = self.query_one("#filter", Input).has_focus
+        if not in_filter and self.evalapp.cancel_rescore():
             self.evalapp.say("re-scoring stopped: the scores shown stay")
-        self.back_to_table()
+        if not in_filter:
+            self.back_to_table()
 
     # --- sort, quick filters, runs ----------------------------------------------------------
 
