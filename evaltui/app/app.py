@@ -1326,8 +1326,9 @@ class EvalApp(App[int]):
         if self.held_keys is not None and generations:
             # A warm load's first table (the cache's snapshot) reads its generations behind it:
             # the keys wait for them too ('t' said 'still reading the generations: summary opens
-            # once they are loaded', up for its full time after they were).
-            self.release_held_keys()
+            # once they are loaded', up for its full time after they were), and for the table
+            # to have the focus.
+            self.main.after_table_placed(self.release_held_keys)
         if not self.table_painted.is_set():
             self.call_after_refresh(self.table_painted.set)
         if self._building_since is not None:

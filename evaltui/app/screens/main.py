@@ -757,6 +757,9 @@ class MainScreen(Screen[None]):
         (" — showing …"); fitted to one line of the width (:meth:`_fit_view_error`)."""
         self._table: DataTable | None = None
         """The prompt table, once mounted."""
+        self._placing: list[Callable[[], None]] | None = None
+        """While a new table waits for its first refresh, which gives it the keys (the focus):
+        what waits for that (:meth:`after_table_placed`); None when no table waits."""
         self._reading: PromptScreen | None = None
         """The prompt screen opened from the table, until back on the table: the cursor is then
         put on the prompt it shows last (`.`/`,` step it; see :meth:`_back_from_prompt`)."""
@@ -1024,6 +1027,7 @@ class MainScreen(Screen[None]):
         box = self.query_one("#table-box", Container)
         box.remove_children()
         self._table = None
+        self._table_placed()  # no table is coming: what waits for one goes now
         box.mount(
             Static(
                 Text(
@@ -1261,6 +1265,8 @@ class MainScreen(Screen[None]):
         box.remove_children()
         box.mount(table)
         self._table = table
+        if self._placing is None:
+            self._placing = []
 
         def placed() -> None:
             # Once mounted and laid out, the keys go to the table unless the user went to the
@@ -1269,8 +1275,24 @@ class MainScreen(Screen[None]):
             # back to the first row under load).
             if not filter_box.can_focus:  # can_focus: the user pressed "/"
                 self.set_focus(table)
+            if self._table is table:  # (not a table replaced before its first refresh)
+                self._table_placed()
 
         table.call_after_refresh(placed)
+
+    def _table_placed(self) -> None:
+        waiting, self._placing = self._placing or [], None
+        for callback in waiting:
+            callback()
+
+    def after_table_placed(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the table has the keys: now, or after a new table's first
+        refresh. Keys typed ahead and handed over as the first table was mounted went to no
+        widget ('j j' Enter typed after 'evaltui DIR' opened the first prompt, not the third)."""
+        if self._placing is None:
+            callback()
+        else:
+            self._placing.append(callback)
 
     def current_table(self) -> DataTable | None:
         table = self._table
@@ -1408,10 +1430,18 @@ class MainScreen(Screen[None]):
         self.set_focus(self.current_table())
 
     def key_escape(self) -> None:
-        leaving_filter = self.query_one("#filter", Input).has_focus
-        if not leaving_filter and self.evalapp.cancel_rescore():
+        """esc on the table: stops a re-score running; the table gets the keys.
+
+        An escape typed in the filter box never comes here (the box acts on it). With the box
+        focused, this escape was read before the '/' that focused it, which ran first (a
+        priority key runs as it is read, this escape once the screen gets to it): the focus
+        stays in the box. Taken back, Escape, '/', 'n > 1' read together (tmux, 80x24, a busy
+        app) applied the 'never solved' quick filter and lost the filter."""
+        in_filter = self.query_one("#filter", Input).has_focus
+        if not in_filter and self.evalapp.cancel_rescore():
             self.evalapp.say("re-scoring stopped: the scores shown stay")
-        self.back_to_table()
+        if not in_filter:
+            self.back_to_table()
 
     # --- sort, quick filters, runs ----------------------------------------------------------
 

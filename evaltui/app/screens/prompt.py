@@ -676,8 +676,13 @@ class PromptScreen(Screen[None]):
         answer = self._reference
         if answer is None or not answer.strip():
             return False
+        if len(answer.strip().splitlines()) > 1:
+            return True
         width = self.size.width or self.app.size.width
-        return one_line(answer, self.reference_room(width)) != answer.strip()
+        # Compared with the line the reference makes uncut: the line shows a control character
+        # as its symbol and folds spaces, and a '0\x1b[5m' or 'a  b' that fitted was said cut.
+        whole = one_line(answer, max(len(answer), 1) * 2)
+        return one_line(answer, self.reference_room(width)) != whole
 
     def prompt_cut(self) -> bool:
         """True when the prompt box, as laid out now, does not show all of the prompt."""
