@@ -14,6 +14,7 @@ from textual.widgets import Input
 from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions
 from tests.app.conftest import settle, write_evals
+from tests.app.test_follow_app import wait_until
 
 
 def hold_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
@@ -58,9 +59,10 @@ async def test_escape_then_slash_read_together_leave_the_filter_box_focused(
             await settle(pilot)
             assert app.rows is not None
         escape_and_slash(app)
-        await pilot.pause()
+        if loading:  # keys typed ahead wait for the first table, then act in order
+            release.set()
         box = app.main.query_one("#filter", Input)
-        assert box.has_focus
+        await wait_until(pilot, lambda: box.has_focus)
         await pilot.press(*"n > 1")
         assert box.value == "n > 1"
         await pilot.press("enter")

@@ -1437,7 +1437,7 @@ class MainScreen(Screen[None]):
         priority key runs as it is read, this escape once the screen gets to it): the focus
         stays in the box. Taken back, Escape, '/', 'n > 1' read together (tmux, 80x24, a busy
         app) applied the 'never solved' quick filter and lost the filter."""
-        in_filter = self.query_one("#filter", Input).has_focus
+        in_filter = self.focused is self.query_one("#filter", Input)  # (has_focus comes later)
         if not in_filter and self.evalapp.cancel_rescore():
             self.evalapp.say("re-scoring stopped: the scores shown stay")
         if not in_filter:
