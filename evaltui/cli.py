@@ -905,6 +905,27 @@ def prompts_line(stats: Any) -> str:
     return f"{distinct:,} in {runs:,} runs ({stats.height:,} {rows}, run × prompt)"
 
 
+SUMMARY_LABEL = 12
+"""The cells of the end summary's labels (``files``, ``generations``, ``accuracy``), its values
+after them."""
+
+
+def summary_label(word: str, encoding: str | None) -> tuple[str, str]:
+    """The end summary's label for a mean called ``word`` (``accuracy``, ``mean f1``), filled to
+    :data:`SUMMARY_LABEL` cells as ``encoding`` writes it, and the words that name the mean in
+    the line after its value when the label cannot: ``mean score`` then, the line saying ``mean
+    format_reward``. A label wider than the others pushed its value out of line ('mean
+    format_reward 0.5000' under 'generations  8')."""
+    from evaltui.data.sanitize import as_written, cell_width, pad_cells
+
+    shown = as_written(word, encoding)
+    if cell_width(shown) <= SUMMARY_LABEL:
+        return pad_cells(shown, SUMMARY_LABEL), ""
+    from evaltui.data.columns import MEAN_SCORE
+
+    return pad_cells(MEAN_SCORE, SUMMARY_LABEL), shown
+
+
 def print_summary(
     result: Any,
     output: Path | None,
@@ -946,17 +967,18 @@ def print_summary(
     # header gives it ('mean score 45.000'; the summary gave no score at all).
     means = run_means(result.stats, kinds) if head["accuracy"] is None else {}
     if len(means) == 1:
-        word = means_word(kinds, means)
+        label, said = summary_label(means_word(kinds, means), encoding)
         lines.append(
-            f"{word:<12} {next(iter(means.values())):.4f} mean over scored generations,"
+            f"{label} {next(iter(means.values())):.4f} {said or 'mean'} over scored generations,"
             " in the score's own units"
         )
     if (head["accuracy"] is not None and len(by_run) > 1) or len(means) > 1:
         if means:
             by_run = means
+            label, said = summary_label(means_word(kinds, means), encoding)
             lines.append(
-                f"{means_word(kinds, means):<12} by run, over each run's scored generations,"
-                " in its score's own units:"
+                f"{label} {said + ' ' if said else ''}by run, over each run's scored"
+                " generations, in its score's own units:"
             )
         else:
             # Pooled over runs of different sizes it is no run's accuracy: each run's follows.
@@ -969,7 +991,11 @@ def print_summary(
                 if any(kind.kind == "continuous" for kind in kinds.values())
                 else "every run's scored generations"
             )
-            lines.append(f"{word:<12} {head['accuracy']:.4f} pooled over {whose}; by run:")
+            label, said = summary_label(word, encoding)
+            lines.append(
+                f"{label} {head['accuracy']:.4f} {said + ' ' if said else ''}pooled over {whose};"
+                " by run:"
+            )
         # Run labels (folder names, model names) whole on one line, a newline or tab in one
         # shown (␊, ␉) as the table shows it: folded to a space, 'a\tb' read as a run 'a b'.
         # Each measured as stderr writes it: in ASCII a label '模型甲' (6 cells) is written
@@ -989,8 +1015,9 @@ def print_summary(
             )
     elif head["accuracy"] is not None:
         word = rates_word(kinds, by_run)
+        label, said = summary_label(word, encoding)
         lines.append(
-            f"{word:<12} {head['accuracy']:.4f} mean score over scored generations"
+            f"{label} {head['accuracy']:.4f} {said or 'mean score'} over scored generations"
             + (
                 " (runs whose score is an accuracy)"
                 if word == "accuracy"

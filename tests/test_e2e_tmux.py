@@ -131,10 +131,11 @@ def test_long_label_keys_while_loading_and_a_resize(tmp_path: Path, word_tokeniz
         # be gone before a capture sees it: these 25 generations load in a few milliseconds.)
         wait_for(name, "palette", timeout=30)
         tmux("send-keys", "-t", name, "n")
-        wait_for(name, "Showing 2 of 7 prompts", "never solved", "…Meta-L…Instruct")
-        # Wider terminal: the run column grows, the label still cut (its org left out first).
+        wait_for(name, "Showing 2 of 7 prompts", "never solved", "…Llama-3.1-70B…")
+        # Wider terminal: the run column grows, the label still cut (its org left out first,
+        # then its suffix: its family and size kept).
         tmux("resize-window", "-t", name, "-x", "120", "-y", "35")
-        wait_for(name, "…Meta-Llama-3.1…Instruct")
+        wait_for(name, "…Meta-Llama-3.1-70B…")
         tmux("send-keys", "-t", name, "Enter")
         shown = wait_for(name, "0/4 correct")
         assert "prompt 1 of 2" in shown

@@ -1303,6 +1303,7 @@ class EvalApp(App[int]):
             if message.header is not None and message.header_of is pending:
                 if message.header_counts is not None:
                     self._header_counts = (pending.stats, message.header_counts)
+                    self.main.show_filter_example(message.header_counts.kinds)
                 self.header_pending = None
                 self.main.show_header(message.header)
                 self._show_follow_line()

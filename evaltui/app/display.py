@@ -65,6 +65,10 @@ TABLE_COLUMNS: list[tuple[str, str]] = [
 ]
 OPTIONAL_COLUMNS = frozenset({"prompt_score"})
 """Columns of every Stats frame shown only when a row has a value (most runs have none)."""
+NAME_COLUMNS = frozenset({"prompt_id"})
+"""Text columns whose values are names (:func:`~evaltui.data.sanitize.name_line`): their
+newlines and tabs shown (``toy␊math:0``), not folded to a space (the id column read ``toy
+math:0``, a task 'toy math', where the comparison and the prompt screen show ``toy␊math:0``)."""
 #: Sampling metrics appear after the fixed columns when the Stats frame has them.
 METRIC_PATTERN = re.compile(r"^(pass|maj|cons|avg)@\d+$|^n_unique_answers$|^agreement$")
 PROMPT_WIDTH = 60
@@ -260,20 +264,25 @@ class TextCells:
     """Widths remembered (a resize asks for new ones)."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[int, bool], pl.DataFrame] = {}
+        self._known: dict[tuple[int, bool, bool], pl.DataFrame] = {}
         self._lock = threading.Lock()
 
-    def cells(self, values: pl.Series, limit: int, *, pad: bool = False) -> pl.Series:
-        """``values`` as :func:`one_line_expr` cells (null is the empty text)."""
+    def cells(
+        self, values: pl.Series, limit: int, *, pad: bool = False, names: bool = False
+    ) -> pl.Series:
+        """``values`` as :func:`one_line_expr` cells (null is the empty text); ``names``: as
+        names (:data:`NAME_COLUMNS`)."""
         texts = pl.DataFrame({"text": values.cast(pl.String).fill_null("")})
         with self._lock:
-            known = self._known.pop((limit, pad), None)
+            known = self._known.pop((limit, pad, names), None)
         if known is None:
             missing = texts.unique(maintain_order=True)
         else:
             missing = texts.join(known, on="text", how="anti").unique(maintain_order=True)
         if missing.height or known is None:
-            made = missing.select("text", one_line_expr("text", limit, pad=pad).alias("cell"))
+            made = missing.select(
+                "text", one_line_expr("text", limit, pad=pad, names=names).alias("cell")
+            )
             if known is None or known.height > 2 * texts.height + 10_000:
                 # Bounded: texts no longer shown are forgotten now and then.
                 known = (
@@ -285,7 +294,7 @@ class TextCells:
                 known = pl.concat([known, made])
         assert known is not None
         with self._lock:
-            self._known[(limit, pad)] = known
+            self._known[(limit, pad, names)] = known
             while len(self._known) > self.KEEP:
                 del self._known[next(iter(self._known))]
         joined = texts.join(known, on="text", how="left", maintain_order="left")
@@ -459,10 +468,12 @@ class TableLayout:
                 exprs.append(col.replace_strict(self.runs, return_dtype=pl.String).alias(label))
             elif kind == "text":
                 limit, pad = self.limits[column], column == "prompt" and self.pad_prompt
+                names = column in NAME_COLUMNS
                 if cells is not None:
-                    exprs.append(cells.cells(rows.get_column(column), limit, pad=pad).alias(label))
+                    values = rows.get_column(column)
+                    exprs.append(cells.cells(values, limit, pad=pad, names=names).alias(label))
                 else:
-                    exprs.append(one_line_expr(column, limit, pad=pad).alias(label))
+                    exprs.append(one_line_expr(column, limit, pad=pad, names=names).alias(label))
             elif kind == "fraction":
                 # Rates align right: padded to the column's width (its header's at least), they
                 # end at the right edge like the integer columns.
@@ -527,7 +538,7 @@ def _column_widths(
         widths[column] = int(found[f"t{i}plain"] or 0)
         if found[f"t{i}other"]:
             others = rows.select(pl.col(column).filter(~plain[column])).to_series()
-            widths[column] = _text_width(others, limit, widths[column])
+            widths[column] = _text_width(others, limit, widths[column], column in NAME_COLUMNS)
     # The finite extremes: a column with an infinity has them taken again (rare).
     ends: dict[str, list[object]] = {}
     for i, column in enumerate(numbers):
@@ -663,9 +674,9 @@ def cells_at_most(column: str) -> pl.Expr:
     return pl.when(text.str.len_bytes() == length).then(length).otherwise(length * 2)
 
 
-def _text_width(values: pl.Series, limit: int, at_least: int = 0) -> int:
-    """The widest :func:`one_line_expr` cell (at ``limit`` cells) of ``values``, or
-    ``at_least`` when none is wider, cutting only the values that could be wider
+def _text_width(values: pl.Series, limit: int, at_least: int = 0, names: bool = False) -> int:
+    """The widest :func:`one_line_expr` cell (at ``limit`` cells; of names with ``names``) of
+    ``values``, or ``at_least`` when none is wider, cutting only the values that could be wider
     (:func:`cells_at_most`; never more than ``limit``)."""
     texts = pl.DataFrame({"text": values.cast(pl.String)})
     bound = texts.select(cells_at_most("text").clip(upper_bound=limit)).to_series()
@@ -673,7 +684,7 @@ def _text_width(values: pl.Series, limit: int, at_least: int = 0) -> int:
         return at_least
 
     def widest(rows: pl.DataFrame) -> int:
-        return max_cells(rows.select(one_line_expr("text", limit)).to_series())
+        return max_cells(rows.select(one_line_expr("text", limit, names=names)).to_series())
 
     # Usually some of the values that could be widest are: they alone are cut.
     top = bound.max()

@@ -64,6 +64,17 @@ class OrderedInput(Input):
             width = self.scrollable_content_region.width
             self.placeholder = fitting_placeholder(self.placeholders, width)
 
+    def set_placeholders(self, wordings: Sequence[str]) -> None:
+        """Other wordings of the placeholder (longest first), the one that fits shown."""
+        if tuple(wordings) == self.placeholders:
+            return
+        self.placeholders = tuple(wordings)
+        width = self.scrollable_content_region.width
+        if width > 0:
+            self.placeholder = fitting_placeholder(self.placeholders, width)
+        else:  # (not laid out yet: on_resize fits it)
+            self.placeholder = self.placeholders[0] if self.placeholders else ""
+
     async def action_submit(self) -> None:
         if self.on_submit is None:
             await super().action_submit()

@@ -21,6 +21,7 @@ length, nesting and term counts are bounded so a pasted monster fails fast with 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import threading
 import time
@@ -31,7 +32,7 @@ from typing import Any
 import polars as pl
 
 from evaltui.data.columns import known_names, resolve_column
-from evaltui.data.metrics import SCORE_NAMES
+from evaltui.data.metrics import SCORE_NAMES, ScoreKind
 from evaltui.data.sanitize import one_line, one_line_middle
 from evaltui.data.triage import SUSPECT_EXPR, TRUNCATED_EXPR
 
@@ -662,6 +663,45 @@ def where_scale_note(stats: pl.DataFrame, where: str, run: str | None = None) ->
         + " (where lower is better, the hard prompts are those with the high means)"
         * any(k.higher_is_better is False for k in other)
     )
+
+
+HARD_SHARE = 0.2
+"""How far into a score's range, from its bad end, a filter's example of the hard prompts goes:
+``accuracy < 0.2``."""
+
+
+def filter_example(kinds: Mapping[str, ScoreKind]) -> str:
+    """A filter of the hard prompts on the measure these runs have (their :func:`run_kinds`),
+    named as the table's column is (:func:`~evaltui.data.columns.display_name`): ``accuracy <
+    0.2`` when every scored run's score is an accuracy; else ``mean_score``, below a fifth of a
+    0–1 measure (``mean_score < 0.2``: a mean reward or f1), or a fifth into a continuous score's
+    range from its bad end (the first scored run's, whose rows the table shows first):
+    ``mean_score < 15`` of a bleu_max of 2.8–61, ``mean_score > 230`` of an mae of 103–260,
+    lower being better. The filter box suggested ``accuracy < 0.2`` over runs whose column read
+    "mean score", which of a 0–100 bleu kept nearly nothing and of an mae the best prompts."""
+    scored = [kind for kind in kinds.values() if kind.kind != "unscored"]
+    if all(kind.rate for kind in scored):
+        return f"accuracy < {HARD_SHARE}"
+    first = scored[0]
+    if first.accuracy or first.low is None or first.high is None:
+        return f"mean_score < {HARD_SHARE}"
+    span = (first.high - first.low) * HARD_SHARE
+    if first.higher_is_better is False:
+        return f"mean_score > {_round_figures(first.high - span)}"
+    return f"mean_score < {_round_figures(first.low + span)}"
+
+
+def _round_figures(value: float, figures: int = 2) -> str:
+    """``value`` to ``figures`` significant figures, as a filter writes a number (``230``,
+    ``15``, ``0.012``, ``1``; never ``2.3e+02`` nor ``0.0030``)."""
+    if value == 0 or not math.isfinite(value):
+        return "0"
+    places = figures - 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, places)
+    text = f"{rounded:.{max(places, 0)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if float(text) == 0 else text
 
 
 SCALED_COLUMNS = frozenset({"average_accuracy", "min_score", "max_score"})

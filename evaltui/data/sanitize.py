@@ -469,6 +469,9 @@ def distinct_middle(labels: Iterable[str], limit: int, mark: str = "…") -> dic
     ``mark``: what marks each cut (:func:`cut_mark` for a stream)."""
     m = cell_width(mark)
     full = {label: name_line(label) for label in labels}
+    parts = _parts_kept(full, limit, mark)
+    if parts is not None:
+        return parts
     shown = {label: one_line_middle(label, limit, mark) for label in full}
     if len(set(shown.values())) == len(shown) or limit < 3 + m:
         kept = _differences_kept(full, shown, limit, mark)
@@ -587,7 +590,8 @@ def _differences_kept(
         choices = [lead + name]
         room = limit - cell_width(lead + before + words) - m
         if after and room >= 0:
-            choices.append(lead + before + words + head_cells(after, room) + mark)
+            # (whole words of what follows: '…Qwen2.5-Math-7B-In…' read a word 'In')
+            choices.append(lead + before + words + _whole_words(after, room) + mark)
         room = limit - cell_width(lead + words) - m
         model = before.partition(TAG_SEPARATOR)[0] if TAG_SEPARATOR in before else ""
         if before and not after and room >= max(4, cell_width(model)):
@@ -619,6 +623,14 @@ def _differences_kept(
             choices.append(words + mark if after else words)
         fitting = [choice for choice in choices if cell_width(choice) <= limit]
         if not fitting:
+            # Told apart by its whole name (alone, or beside other families): read by its
+            # family and size (``…Llama-3.1-70B…``), its suffix then its head left out first;
+            # cut in its middle it lost the size (``…Meta-L…Instruct``).
+            read = model_cut(text, limit, mark)
+            last = (_MODEL_WORDS.findall(words) or [""])[-1]  # (the size, when it tells them)
+            if read is not None and ((begin, end) == (0, len(name)) or (last and last in read)):
+                fitting = [read]
+        if not fitting:
             # Told from the others by most of its name (another family): those words cut in
             # their middle, their end kept from a word's start (``…Meta-Llama…70B…``).
             room = limit - cell_width(lead) - m - (m if after else 0)
@@ -637,6 +649,92 @@ def _differences_kept(
             head = head_cells(words, room - cell_width(words[cut:])).rstrip(_WORD_BREAKS)
             fitting = [lead + head + mark + words[cut:] + (mark if after else "")]
         kept[label] = text if cell_width(text) <= limit else fitting[0]
+    return kept if len(set(kept.values())) == len(kept) else None
+
+
+_SIZE = re.compile(r"^(?:\d+(?:\.\d+)?|\d+x\d+)[BbMmKkTt]$")
+"""A model's size as its name writes it: ``70B``, ``1.5B``, ``125M``, ``160m``, ``8x7B``."""
+_MODEL_WORDS = re.compile(r"[^-_ ]+|[-_ ]+")
+"""A model name's words and what is between them (``Llama``, ``-``, ``3.1``): a cut between
+words never splits ``3.1`` or ``1.5B``."""
+
+
+def model_cut(text: str, limit: int, mark: str = "…", *, bare: bool = False) -> str | None:
+    """``text`` (a label, one line) in ``limit`` cells read as a model is read, by its family
+    and size: without its org or folder (``meta-llama/``), then without the words after its
+    size (``-Instruct``), then without words before its family (``Meta-``), whole words only:
+    ``…Meta-Llama-3.1-70B…``, ``…Llama-3.1-70B…``, ``…Llama…70B…``; with ``bare``, the size
+    alone last (``…70B…``: of a model every label shares). None when it names no size
+    (``70B``, ``1.5B``, ``125M``) or nothing of it fits."""
+    if cell_width(text) <= limit:
+        return text
+    name = text[_org_end(text) :]
+    lead = mark if len(name) < len(text) else ""
+    if cell_width(lead + name) <= limit:
+        return lead + name
+    pieces = _MODEL_WORDS.findall(name)
+    words = [i for i, piece in enumerate(pieces) if piece[0] not in "-_ "]
+    size = next((i for i in words if _SIZE.match(pieces[i])), None)
+    if size is None:
+        return None
+    lettered = [
+        i for i in words if i < size and sum(c.isalpha() for c in pieces[i]) >= 2
+    ]  # (a family's words: ``Llama``, ``Qwen2.5``, not ``3.1``)
+    ends = [i + 1 for i in words if i >= size]
+    choices = []
+    for first in [i for i in words if i <= size]:
+        if not any(first <= i for i in lettered):
+            break
+        for end in reversed(ends):
+            head = lead if first == 0 else mark
+            choices.append(head + "".join(pieces[first:end]) + (mark if end < len(pieces) else ""))
+    tail = mark if size + 1 < len(pieces) else ""
+    # The family word nearest the size and the size (``3.1`` left out).
+    choices += [mark + pieces[family] + mark + pieces[size] + tail for family in lettered[-1:]]
+    if bare:
+        choices.append(mark + pieces[size] + tail)
+    return next((choice for choice in choices if cell_width(choice) <= limit), None)
+
+
+def _parts_kept(full: dict[str, str], limit: int, mark: str = "…") -> dict[str, str] | None:
+    """Labels whose first parts (``model · metric``, joined by :data:`LABEL_SEPARATOR`) are
+    the same, told apart by the parts after them: those parts whole (cut in their middle only
+    when they alone do not fit) after the same first parts cut as a model is
+    (:func:`model_cut`), ``…70B… · acc``; a label that is those first parts alone as a model
+    is cut; a lone label's first part is its model. One ``--label`` over runs split by metric
+    read ``meta-lla…t · acc``. None when the labels share no first part or would not read
+    apart."""
+    if not full or all(cell_width(text) <= limit for text in full.values()):
+        return None
+    split = {label: text.split(LABEL_SEPARATOR) for label, text in full.items()}
+    shared = 0
+    while all(len(parts) > shared for parts in split.values()) and (
+        len({tuple(parts[: shared + 1]) for parts in split.values()}) == 1
+    ):
+        shared += 1
+    if len(full) == 1:  # a lone label: its model, then what follows it (``· acc``)
+        shared = min(shared, 1) if len(next(iter(split.values()))) > 1 else 0
+    if not shared:
+        return None
+    head = LABEL_SEPARATOR.join(next(iter(split.values()))[:shared])
+    kept = {}
+    for label, parts in split.items():
+        rest = LABEL_SEPARATOR.join(parts[shared:])
+        if not rest:
+            kept[label] = model_cut(head, limit, mark) or one_line_middle(head, limit, mark)
+            continue
+        after = LABEL_SEPARATOR + rest
+        room = limit - cell_width(after)
+        if room < cell_width(mark):
+            room = limit - cell_width(mark + LABEL_SEPARATOR)
+            if room < 3:
+                return None
+            kept[label] = mark + LABEL_SEPARATOR + one_line_middle(rest, room, mark)
+            continue
+        stub = head if cell_width(head) <= room else model_cut(head, room, mark, bare=True)
+        if stub is None:  # (a few cells of a middle cut read nothing: 'm…t')
+            stub = one_line_middle(head, room, mark) if room >= 8 else mark
+        kept[label] = stub + after
     return kept if len(set(kept.values())) == len(kept) else None
 
 
@@ -676,6 +774,17 @@ def _apart_at_both(
         else:
             both[label] = mark + tail_cells(text, limit - m)
     return both if len(set(both.values())) > len(set(shown.values())) else shown
+
+
+def _whole_words(text: str, cells: int) -> str:
+    """The longest start of ``text`` in ``cells`` cells that ends a word (``-Instruct`` in 5
+    cells: nothing; ``-Math-7B-Instruct`` in 10: ``-Math-7B``)."""
+    if cell_width(text) <= cells:
+        return text
+    head = head_cells(text, cells + 1)
+    while head and not (head[-1] in _WORD_BREAKS and cell_width(head) <= cells + 1):
+        head = head[:-1]
+    return head.rstrip(_WORD_BREAKS)
 
 
 def _word_start(text: str, at: int) -> int:

@@ -653,15 +653,19 @@ async def test_header_with_long_run_labels_fits_the_width(
         if width == 200:
             # Room for whole labels up to 40 cells (they were cut at 20 at any width); cut, an
             # lm-eval folder's org (``deepseek-ai__``) is left out first, as an ``org/`` is.
-            assert "accuracy Qwen__Qwen2.5-Math-72B-Instruct 0.417 / …DeepSeek-R1-Disti…" in line
-            assert "…02-01T09-00-00 0.417 · generations 72 · bad lines 3 · +4 (t)" in line, line
+            # (app42: whole words, the size kept: '…DeepSeek-R1-Disti…' read a word 'Disti')
+            assert (
+                "accuracy Qwen__Qwen2.5-Math-72B-Instruct 0.417 / …DeepSeek-R1-Distill-Qwen-32B…"
+                " 0.417 / …Llama-3.3-70B-Instruct-2025-02… 0.417 · generations 72 · bad lines 3"
+            ) in line, line
         elif width == 120:
             # Labels cut in the middle to fit, every run's accuracy and the bad lines on the line,
             # the parts left off counted (it ended with a bare "…"): the generation count gives
             # way before the labels are cut under 12 cells ("…Dee…123456").
-            # (app40: a cut ends at a word's start, so the size stays whole: ``…70B…``)
-            assert "accuracy …DeepSeek…01.123456 0.417 / …Llama-3.3-70B…00-00 0.417 · bad" in line
-            assert line.endswith("bad lines 2 · +5 (t)"), line
+            # (app40: a cut ends at a word's start, so the size stays whole: ``…70B…``; app42:
+            # two models read by their family and size, the generation count kept)
+            assert "accuracy …Qwen-32B… 0.417 / …Llama…70B… 0.417 · generations 48 · bad" in line
+            assert line.endswith("bad lines 2 · +4 (t)"), line
         else:
             assert "accuracy 0.417 (t) · bad lines" in line, line  # one value, not 0.417–0.417
 

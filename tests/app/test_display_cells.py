@@ -318,9 +318,9 @@ def test_texts_of_one_cell_latin_characters_are_measured_without_cutting_them(
     cut: list[int] = []
     original = display._text_width
 
-    def counted(values: pl.Series, limit: int, at_least: int = 0) -> int:
+    def counted(values: pl.Series, limit: int, at_least: int = 0, names: bool = False) -> int:
         cut.append(len(values))
-        return original(values, limit, at_least)
+        return original(values, limit, at_least, names)
 
     monkeypatch.setattr(display, "_text_width", counted)
     flags = ["cut×3 loop×1", "loop×8", "", "ref? cut×12 loop×2 empty×1", None]
@@ -353,3 +353,23 @@ def test_texts_of_one_cell_latin_characters_are_measured_without_cutting_them(
         for text, cell, is_plain in zip(texts, shown, plain, strict=True):
             if is_plain:
                 assert max_cells(pl.Series([cell])) == min(len(text), limit), repr(text)
+
+
+def test_id_cells_show_line_breaks_and_are_measured_so() -> None:
+    """An id's newlines and tabs are part of the name (``toy␊math:0``): the id column folded
+    them to a space, and measured the folded cell ('a b' for 'a\\n\\nb', one cell short of
+    'a␊␊b')."""
+    from evaltui.app.display import table_layout
+    from evaltui.data.sanitize import cell_width
+
+    ids = ["toy\nmath:0", "a\n\nb", "tab\there", "nel\x85x", "plain:1"]
+    frame = stats(random.Random(2), len(ids)).with_columns(pl.Series("prompt_id", ids))
+    for cells in (None, TextCells()):
+        shown = display_frame(frame, 20, 12, None, cells)["id"].to_list()
+        assert shown == ["toy␊math:0", "a␊␊b", "tab␉here", "nel�x", "plain:1"], shown
+    layout = table_layout(frame, 20, 12)
+    width = layout.widths[[c for c, _l, _k in layout.columns].index("prompt_id")]
+    assert width == max(cell_width(text) for text in shown) == len("toy␊math:0")
+    narrow = stats(random.Random(2), 2).with_columns(pl.Series("prompt_id", ["a\n\nb", "c"]))
+    layout = table_layout(narrow, 20, 12)
+    assert layout.widths[-1] == 4, layout.widths

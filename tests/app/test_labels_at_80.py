@@ -50,8 +50,8 @@ async def test_the_prompt_title_names_the_model_of_two_runs_told_apart_by_time(
 
 async def test_a_lone_run_leaves_its_org_out_first(tmp_path: Path, word_tokenizer: Path) -> None:
     """One run labelled meta-llama/Meta-Llama-3.1-70B-Instruct: its run column read
-    'meta-lla…nstruct' (cut plainly in the middle, the org kept and the name cut), where the
-    same label beside another run reads '…Meta-L…Instruct'."""
+    'meta-lla…nstruct' (cut plainly in the middle, the org kept and the name cut), then
+    '…Meta-L…Instruct' (the 70B gone); now its family and size, '…Llama-3.1-70B…'."""
     folder = _plain_run(tmp_path / "run", [1, 0, 1])
     options = LoadOptions(
         model=str(word_tokenizer),
@@ -63,7 +63,38 @@ async def test_a_lone_run_leaves_its_org_out_first(tmp_path: Path, word_tokenize
         await settle(pilot)
         row = screen_text(app).splitlines()[4]
         assert "meta-lla" not in row, row
-        assert "…Meta-L" in row and "Instruct" in row, row
+        assert " …Llama-3.1-70B… " in row, row
+
+
+async def test_runs_split_by_metric_read_by_their_metric(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """One --label over a folder whose lm-eval runs are split by metric (an acc task, a
+    bleu_max one: 'model · acc', 'model · bleu_max'): the run column read 'meta-lla…t · acc'
+    at 80 columns, told apart at both ends but unreadable. The metric is whole now, after the
+    model's size."""
+    lm_eval = Path(__file__).parents[1] / "fixtures/real_world/lm_eval/lm-evaluation-harness"
+    options = LoadOptions(
+        model=str(word_tokenizer),
+        use_cache=False,
+        read=ReadOptions(label="meta-llama/Meta-Llama-3.1-70B-Instruct"),
+    )
+    app = EvalApp([str(lm_eval)], options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.rows is not None
+        runs = set(app.rows["run"].to_list())
+        assert len(runs) >= 3, runs
+        layout = app.shown_layout
+        assert layout is not None
+        cells = sorted(layout.runs[run] for run in runs)
+        assert len(set(cells)) == len(runs), cells
+        for metric in ("acc", "bleu_max", "mae"):
+            assert f"…70B… · {metric}" in cells, cells
+        lines = screen_text(app).splitlines()
+        first = lines[lines.index(_table_header(screen_text(app))) + 1]
+        assert f" {layout.runs[app.rows['run'][0]]} " in first, first
+        assert all("meta-lla" not in cell and "…·" not in cell for cell in cells), cells
 
 
 async def test_labels_keep_the_separator_of_their_parts_whole(

@@ -118,3 +118,18 @@ async def test_an_lm_eval_task_with_a_line_break_reads_so_in_the_app(
         assert isinstance(app.screen, RescoreScreen)
         labels = [str(b.label) for b in app.screen.query(RadioButton)]
         assert "lm-eval:toy␊math�x: the task's own metric" in labels, labels
+
+
+async def test_the_prompt_tables_id_column_shows_an_ids_line_break(
+    tmp_path: Path, make_app: Any
+) -> None:
+    """The main table's id column made an lm-eval task's line break a space ('toy math:0', a
+    task 'toy math'), where the comparison's id column, the prompt screen's title and
+    `evaltui compare` show 'toy␊math:0'."""
+    app = make_app(write_lm_eval_runs(tmp_path / "d", "toy\nmath\x85x"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.main.current_table()
+        assert table is not None
+        ids = {str(table.get_row_at(row)[-1]) for row in range(table.row_count)}
+        assert ids == {f"toy␊math�x:{doc}" for doc in range(4)}, ids

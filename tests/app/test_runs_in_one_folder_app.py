@@ -32,8 +32,9 @@ async def test_two_model_files_in_one_folder_are_two_runs_in_the_app(
         # each run by its file's name, cut in the middle where it is long
         assert "accuracy Qwen2…ruct 0.619 / deeps…0.95 0.625" in header
         rows = screen.splitlines()[4:6]
-        # (the other run's deepseek-ai__ is an org now: whole words kept, "Qwen2.5-…nstruct" before)
-        assert all("Qwen2.5…Instruct" in row for row in rows), rows
+        # (the other run's deepseek-ai__ is an org now: whole words kept, "Qwen2.5-…nstruct"
+        # before; then "Qwen2.5…Instruct", the size gone: app42 keeps the family and size)
+        assert all(" Qwen2.5-7B… " in row for row in rows), rows
         await pilot.press("m")
         await settle(pilot)
         compared = screen_text(app)

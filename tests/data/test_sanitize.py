@@ -140,8 +140,8 @@ def test_distinct_middle_keeps_runs_apart_that_differ_inside_the_label() -> None
     assert "02-11" in shown[a] and "03-11" in shown[b]
     assert len(set(shown.values())) == 4
     assert all(len(text) <= 17 for text in shown.values())
-    # (its org left out before its name is cut)
-    assert shown[c] == "…Meta-Ll…Instruct" and shown["short"] == "short"
+    # (its org left out before its name is cut, then its suffix, then its head: its size kept)
+    assert shown[c] == "…Llama-3.1-70B…" and shown["short"] == "short"
     # A difference far from the end: the shared start left out, from the differing word on.
     x, y = "prefix-" * 5 + "AAA" + "-suffix" * 5, "prefix-" * 5 + "BBB" + "-suffix" * 5
     both = distinct_middle([x, y], 12)
@@ -577,7 +577,10 @@ def test_a_lone_label_and_runs_told_apart_by_time_keep_the_models_name() -> None
     from evaltui.data.sanitize import distinct_middle
 
     lone = "meta-llama/Meta-Llama-3.1-70B-Instruct"
-    assert distinct_middle([lone], 16) == {lone: "…Meta-L…Instruct"}
+    # Read by its family and size: '…Meta-L…Instruct' (app41) lost the 70B.
+    assert distinct_middle([lone], 16) == {lone: "…Llama-3.1-70B…"}
+    assert distinct_middle([lone], 20) == {lone: "…Meta-Llama-3.1-70B…"}
+    assert distinct_middle([lone], 12) == {lone: "…Llama…70B…"}
     assert distinct_middle(["EleutherAI/gpt-neo-125M"], 16) == {
         "EleutherAI/gpt-neo-125M": "…gpt-neo-125M"
     }
@@ -617,3 +620,79 @@ def test_a_name_shows_every_line_break_and_its_polars_form_is_the_same() -> None
         frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
         got = frame.select(one_line_expr("v", limit, names=True))["v"].to_list()
         assert got == [name_line(v or "", limit) for v in values]
+
+
+LONE_MODELS = [
+    ("meta-llama/Meta-Llama-3.1-70B-Instruct", "70B", ("Llama",)),
+    ("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", "32B", ("Qwen",)),
+    ("Qwen/Qwen2.5-Math-7B-Instruct", "7B", ("Math", "Qwen2.5")),
+    ("Qwen/Qwen2.5-Math-7B-Instruct @ 2025-01-03T10-00-00", "7B", ("Math",)),
+    ("meta-llama__Meta-Llama-3.1-70B-Instruct", "70B", ("Llama",)),
+]
+
+
+@pytest.mark.parametrize(("label", "size", "family"), LONE_MODELS)
+def test_a_lone_models_label_keeps_its_family_and_size(
+    label: str, size: str, family: tuple[str, ...]
+) -> None:
+    """A lone run's label at the run column's 16–24 cells (80–120 columns) read
+    '…Meta-L…Instruct', the 70B gone. Cut, it keeps the model's size and the family word
+    before it, whole words only: the org goes first, then the words after the size
+    (``-Instruct``), then the words before the family (``Meta-``)."""
+    import re
+
+    for width in range(12, 31):
+        shown = distinct_middle([label], width)[label]
+        assert cell_width(shown) <= width, (width, shown)
+        if shown == label:
+            continue
+        assert re.search(rf"(?<![\w.]){re.escape(size)}(?!\w)", shown), (width, shown)
+        assert any(word in shown for word in family), (width, shown)
+        # whole words: every piece between marks is a run of whole words of the label
+        for piece in filter(None, shown.split("…")):
+            at = label.find(piece)
+            assert at >= 0, (width, shown)
+            before, after = label[at - 1 : at], label[at + len(piece) : at + len(piece) + 1]
+            assert before in ("", "/", "-", "_", " ") and after in ("", "-", "_", " "), (
+                width,
+                shown,
+            )
+    assert distinct_middle([LONE_MODELS[0][0]], 24) == {LONE_MODELS[0][0]: "…Meta-Llama-3.1-70B…"}
+
+
+def test_runs_split_by_metric_keep_the_metric_whole_after_the_shared_model() -> None:
+    """One --label over a folder of runs split by metric (``model · acc``, ``model · mae``):
+    at the run column's 16 cells they read 'meta-lla…t · acc', 'meta-ll… · match': told apart
+    at both ends but unreadable. The metric (the part that tells them apart) is whole after
+    the model cut as a model is, the ' · ' whole between them."""
+    model = "meta-llama/Meta-Llama-3.1-70B-Instruct"
+    metrics = ["acc", "bleu_max", "exact_match", "mae", "match", "winrate"]
+    labels = [model, *(f"{model} · {metric}" for metric in metrics)]
+    labels.append(f"{model} · winrate_divided_by_optimal")
+    for width in range(12, 41):
+        shown = distinct_middle(labels, width)
+        assert len(set(shown.values())) == len(labels), (width, shown)
+        for label, text in shown.items():
+            assert cell_width(text) <= width, (width, text)
+            assert "…·" not in text and "·…" not in text, (width, text)
+            assert text.count("·") == text.count(" · "), (width, text)
+            metric = label.partition(" · ")[2]
+            if metric and cell_width(f"… · {metric}") <= width:
+                assert text.endswith(f" · {metric}"), (width, text)
+    shown = distinct_middle(labels, 16)
+    assert shown[labels[1]] == "…70B… · acc" and shown[labels[0]] == "…Llama-3.1-70B…", shown
+    assert distinct_middle(labels, 24)[labels[1]] == "…Llama-3.1-70B… · acc"
+
+
+def test_a_cut_after_the_words_that_tell_labels_apart_ends_at_a_word() -> None:
+    """Beside other models, the end after the words that tell a label apart was cut anywhere:
+    '…Qwen2.5-Math-7B-In…' and '…Meta-Llama-3.1-70B-Ins…' at 20 and 24 cells."""
+    labels = [
+        "meta-llama/Meta-Llama-3.1-70B-Instruct",
+        "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B",
+        "Qwen/Qwen2.5-Math-7B-Instruct",
+    ]
+    for width in (18, 20, 24):
+        shown = distinct_middle(labels, width)
+        assert shown[labels[0]] in ("…Meta-Llama-3.1-70B…", "…Llama-3.1-70B…"), shown
+        assert shown[labels[2]] == "…Qwen2.5-Math-7B…", shown

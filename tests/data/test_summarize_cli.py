@@ -1017,3 +1017,41 @@ def test_the_pooled_accuracy_says_it_leaves_a_continuous_run_out(
         "accuracy     0.5000 pooled over the scored generations of the runs whose score is an"
         " accuracy; by run:\n  a  0.5000\n  b  0.5000\n"
     ) in err, err
+
+
+@pytest.mark.parametrize(
+    ("name", "scores", "runs", "line"),
+    [
+        # a 0–1 reward (GRPO's format reward), one run and two
+        ("format_reward", [0.0, 0.25, 0.75, 1.0], 1, "0.5000 mean format_reward over scored"),
+        ("format_reward", [0.0, 0.25, 0.75, 1.0], 2, "0.5000 mean format_reward pooled over"),
+        # a continuous one (lm-eval's truthfulqa bleu_max: 'mean bleu_max 19.6836', a cell out)
+        ("bleu_max", [10.0, 20.0, 30.0, 40.0], 1, "25.0000 mean bleu_max over scored"),
+        ("bleu_max", [10.0, 20.0, 30.0, 40.0], 2, "mean bleu_max by run, over each"),
+    ],
+)
+def test_a_long_measure_name_keeps_the_summarys_values_in_line(
+    tmp_path: Path,
+    word_tokenizer: Path,
+    capsys: Any,
+    name: str,
+    scores: list[float],
+    runs: int,
+    line: str,
+) -> None:
+    """The end summary's labels are 12 cells, its values after them: 'mean format_reward'
+    pushed its value 7 cells right of the others ('mean format_reward 0.5000' under
+    'generations  8'). A mean whose name is longer than the label is 'mean score', the line
+    naming it after the value."""
+    for run in ("a", "b")[:runs]:
+        write_jsonl(
+            tmp_path / "evals" / run / "out.jsonl",
+            [{"prompt": f"p{i // 2}", "gen": "g", name: s} for i, s in enumerate(scores)],
+        )
+    argv = ["summarize", str(tmp_path / "evals"), "-o", str(tmp_path / "s.json")]
+    argv += ["--score-field", name, "--model", str(word_tokenizer), "--no-cache"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    labelled = [row for row in err.splitlines() if row[:1] != " " and row.strip()]
+    assert all(row[12] == " " and row[13] != " " for row in labelled), err
+    assert f"\nmean score   {line}" in err, err

@@ -45,6 +45,7 @@ from evaltui.data.query import (
     Sort,
     View,
     error_text,
+    filter_example,
     parse_filter,
     quick_unjudged,
     score_scales,
@@ -283,6 +284,15 @@ def _fit_run_accuracy(
         if cell_width(" · ".join(p for p in parts[:last] if p)) > width:
             parts[0] = compact
             parts[index] = _accuracy_range(values, by_run=False, word=word, metrics=metrics)
+
+
+def filter_placeholders(example: str) -> tuple[str, str, str]:
+    """The filter box's placeholder with ``example`` (:func:`filter_example`), longest first."""
+    return (
+        f'/ filter: {example} and max_len > 8000 · prompt ~ "triangle"',
+        f"/ filter: {example} and max_len > 8000",
+        f"/ filter: {example}",
+    )
 
 
 def _must_first(parts: list[str], width: int) -> None:
@@ -794,12 +804,10 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("evaltui · loading…", id="summary")
         yield Static("", id="progress")
+        longest, *shorter = filter_placeholders(filter_example({}))
         filter_box = OrderedInput(
-            placeholder='/ filter: accuracy < 0.2 and max_len > 8000 · prompt ~ "triangle"',
-            placeholders=[
-                "/ filter: accuracy < 0.2 and max_len > 8000",
-                "/ filter: accuracy < 0.2",
-            ],
+            placeholder=longest,
+            placeholders=shorter,
             id="filter",
             select_on_focus=False,
             compact=True,
@@ -961,8 +969,15 @@ class MainScreen(Screen[None]):
         return self.size.width - 3
 
     def show_result(self, result: LoadResult) -> None:
-        self.show_header(header_text(result, self.header_width()))
+        counts = header_counts(result.stats)
+        self.show_header(header_text(result, self.header_width(), counts=counts))
+        self.show_filter_example(counts.kinds)
         self.show_empty_reason(empty_reason(result))
+
+    def show_filter_example(self, kinds: dict[str, ScoreKind]) -> None:
+        """The filter box's example on the measure the runs have (:func:`filter_example`)."""
+        box = self.query_one("#filter", OrderedInput)
+        box.set_placeholders(filter_placeholders(filter_example(kinds)))
 
     def show_empty_reason(self, reason: str | None) -> None:
         """Why a finished load found no generation (what ``evaltui summarize`` fails with), in
