@@ -1143,6 +1143,10 @@ async def test_follow_off_and_on_during_a_poll_polls_on_one_thread(
             polling.pop()
 
     monkeypatch.setattr(Follower, "poll", slow_poll)
+    # No look at every file meanwhile (one every 5 s): a line missed stays missing, and the
+    # wait for the lines below needs no deadline shorter than that (it had 3 s: tight for polls
+    # of 0.3 s each and their builds on a loaded machine).
+    monkeypatch.setattr("evaltui.data.follow.FULL_LOOK", 600.0)
     data, out = one_run(tmp_path, line(1, True))
     options = LoadOptions(model=str(word_tokenizer), use_cache=False)
     app = EvalApp([str(data)], options, follow=True)
@@ -1157,7 +1161,7 @@ async def test_follow_off_and_on_during_a_poll_polls_on_one_thread(
                 handle.write(line(prompt + 10, False))
             await pilot.pause(0.4)
         wanted = {f"Problem {p}": 1 for p in (1, 2, 3, 4, 12, 13, 14)}
-        await wait_until(pilot, lambda: counts(app) == wanted, 3)
+        await wait_until(pilot, lambda: counts(app) == wanted)
         fresh = load([data], options).stats
         await wait_until(pilot, lambda: app.result is not None and app.result.stats.equals(fresh))
         assert max(at_once) == 1, at_once  # one poll at a time
