@@ -127,12 +127,14 @@ class DataTable(_LibraryTable):
         the library measures its rows only when idle, and until the table is laid out with
         that height it has no vertical scrollbar and does not scroll (the cursor of a compare
         table made again for a sort stayed off screen, on row 56 of a view of rows 0-14).
-        Measured here, the cursor is placed again once laid out."""
+        Measured here, the cursor is scrolled into view again once laid out, where it is then:
+        placed again on (``row``, ``column``), it undid the keys handled before that refresh
+        ('g' then Down typed at once left the cursor on the first row)."""
         self.move_cursor(row=row, column=column)
         if self._require_update_dimensions:
             self._require_update_dimensions = False
             self._update_dimensions([])
-            self.call_after_refresh(self.move_cursor, row=row, column=column)
+            self.call_after_refresh(self.move_cursor)  # no row, no column: where it is
 
     def replace_data(self, backend: LayoutBackend) -> None:
         """Show ``backend``'s rows in this table, in place.

@@ -108,7 +108,7 @@ async def test_escape_and_a_key_in_one_write_are_both_acted_on(
         await pilot.pause()
         with terminal_input(app) as write:
             write(written)
-            await wait_until(pilot, lambda: after(app), 5)
+            await wait_until(pilot, lambda: after(app))
         await settle(pilot)
 
 
@@ -121,11 +121,11 @@ async def test_alt_keys_with_their_own_sequence_stay_alt_keys(evals: Path, make_
         await pilot.press("slash", *"n >= 2 and pr")
         with terminal_input(app) as write:
             write(b"\x1b\x7f")
-            await wait_until(pilot, lambda: filter_box(app).value == "n >= 2 and ", 5)
+            await wait_until(pilot, lambda: filter_box(app).value == "n >= 2 and ")
             write(b"\x1bb")
-            await wait_until(pilot, lambda: filter_box(app).cursor_position == 7, 5)
+            await wait_until(pilot, lambda: filter_box(app).cursor_position == 7)
             assert filter_box(app).has_focus
             write(b"\x1b\x1b[A")  # escape (leaves the box), up
-            await wait_until(pilot, lambda: not filter_box(app).has_focus, 5)
+            await wait_until(pilot, lambda: not filter_box(app).has_focus)
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)

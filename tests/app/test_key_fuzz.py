@@ -30,7 +30,7 @@ async def test_enter_twice_on_a_command_of_the_palette_runs_it_once_and_keeps_th
         palette = app.screen
         assert isinstance(palette, CommandPalette)
         hits = palette.query_one(CommandList)
-        await wait_until(pilot, lambda: hits.option_count > 0, 5)
+        await wait_until(pilot, lambda: hits.option_count > 0)
         await pilot.pause(0.3)  # the hits of the whole query
         send_together(app, ["enter", "enter"])
         await settle(pilot)
@@ -56,7 +56,7 @@ async def test_a_command_of_the_palette_over_compare_right_after_a_resize(
         palette = app.screen
         assert isinstance(palette, CommandPalette)
         hits = palette.query_one(CommandList)
-        await wait_until(pilot, lambda: hits.option_count > 0, 5)
+        await wait_until(pilot, lambda: hits.option_count > 0)
         await pilot.pause(0.3)
         await pilot.resize_terminal(60, 20)
         send_together(app, ["enter"])

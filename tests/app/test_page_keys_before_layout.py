@@ -51,7 +51,7 @@ async def test_page_key_as_the_palette_commands_come_in(
         assert not commands.scrollable_content_region  # not laid out yet
         await press_now(app, key)
         # Each command is two lines (its title and its key): a page of 14 lines is 7 commands.
-        await wait_until(pilot, lambda: commands.highlighted == (7 if key == "pagedown" else 0), 5)
+        await wait_until(pilot, lambda: commands.highlighted == (7 if key == "pagedown" else 0))
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press("escape")
@@ -71,7 +71,7 @@ async def test_page_down_on_the_sort_menu_just_opened(evals: Path, make_app: Any
         assert not options.scrollable_content_region
         await press_now(app, "pagedown")
         # The page is turned once the menu is laid out (a page of 17 lines at 80x24).
-        await wait_until(pilot, lambda: options.highlighted == start + 16, 5)
+        await wait_until(pilot, lambda: options.highlighted == start + 16)
         assert isinstance(app.screen, SortScreen)
     assert app._exception is None
 

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.app import Notify
+from textual.notifications import Notification
 
 from evaltui.app.app import EvalApp, told_key
 from evaltui.data.loader import LoadOptions
@@ -112,6 +114,16 @@ async def test_a_followed_files_rescore_notes_are_said_once(
     app = EvalApp(
         [str(out)], options, follow=True, rescore=RescoreOptions("exact", use_cache=False)
     )
+    # Every toast said, kept: a plain one is taken down by the next message, and each times
+    # out (read from the shown ones once the updates were in, a loaded machine found none).
+    said_all: list[Notification] = []
+    on_notify = EvalApp._on_notify
+
+    def recorded(self: EvalApp, event: Notify) -> None:
+        said_all.append(event.notification)
+        on_notify(self, event)
+
+    monkeypatch.setattr(EvalApp, "_on_notify", recorded)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.rescored is not None and not app.rescoring)
         await pilot.pause(0.2)
@@ -129,7 +141,7 @@ async def test_a_followed_files_rescore_notes_are_said_once(
                 ),
             )
             await pilot.pause(0.2)
-        told = [n for n in app._notifications if n.title == title]
+        told = [n for n in said_all if n.title == title]
         assert len(told) == 1, [n.message for n in told]
         assert said in told[0].message
         # t has it with the newest count (it had no re-score note at all).

@@ -10,9 +10,15 @@ from textual.widgets._toast import Toast
 
 from evaltui.app.screens.dialog import Dialog
 from tests.app.conftest import settle
+from tests.app.test_follow_app import wait_until
 
 NOTE = "meta-llama/Meta-Llama-3.1-70B-Instruct/samples_gsm8k.jsonl is gone: its rows were removed"
 WARNING = "2 files of lm-eval:gsm8k were not re-scored: their task is not in the installed lm_eval"
+
+
+def toasts(app: Any) -> list[str]:
+    """The texts of the toasts on the screen on top."""
+    return [str(t.render()) for t in app.screen.query(Toast)]
 
 
 def toasts_over_focus(app: Any) -> list[str]:
@@ -31,26 +37,26 @@ async def test_toasts_wait_until_the_dialog_closes(evals: Path, make_app: Any) -
         await settle(pilot)
         for key in ("e", "s"):
             await pilot.press(key)
-            await pilot.pause(0.5)
-            assert isinstance(app.screen, Dialog)
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, Dialog) and app.screen.focused is not None
+            )
             app.notify(WARNING, title="not re-scored", severity="warning")
             app.notify(NOTE, title="follow")
-            await pilot.pause(0.5)
+            assert len(app.held_notes) == 2
+            await pilot.pause(0.3)
             assert toasts_over_focus(app) == []
             assert not app.screen.query(Toast)
             await pilot.press("escape")
-            await pilot.pause(0.5)
-            assert app.screen is app.main
-            shown = [str(t.render()) for t in app.screen.query(Toast)]
+            await wait_until(pilot, lambda: app.screen is app.main and len(toasts(app)) == 2)
+            shown = toasts(app)
             assert any("not re-scored" in s for s in shown), shown
             assert any("is gone: its rows were removed" in s for s in shown), shown
             app.clear_notifications()
-            await pilot.pause(0.3)
+            await wait_until(pilot, lambda: not toasts(app))
 
         await pilot.press("e")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: isinstance(app.screen, Dialog))
         app.notify("could not write out.json: disk full", severity="error")
-        await pilot.pause(0.5)
-        assert any("disk full" in str(t.render()) for t in app.screen.query(Toast))
+        await wait_until(pilot, lambda: any("disk full" in s for s in toasts(app)))
         await pilot.press("escape")
         await pilot.press("ctrl+q")

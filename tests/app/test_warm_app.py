@@ -17,6 +17,7 @@ from evaltui.app.screens.prompt import TEXT_LOADING, PromptScreen
 from evaltui.data.export import export_view
 from evaltui.data.loader import LoadOptions
 from tests.app.conftest import settle, write_evals
+from tests.app.test_follow_app import wait_until
 
 SIZE = (80, 24)
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -188,10 +189,7 @@ async def test_the_snapshot_table_comes_first_and_keys_needing_generations_wait(
     monkeypatch.setattr(Cache, "get_rows", slow_rows)
     app = app_for(data, cache, word_tokenizer)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.rows is not None:
-                break
+        await wait_until(pilot, lambda: app.rows is not None)  # the snapshot's table
         result = app.result
         assert result is not None and result.generations_pending and app.rows is not None
         assert result.stats.equals(cold_stats) and result.generations.height == 0
@@ -320,10 +318,11 @@ async def test_a_big_document_is_read_in_a_worker_and_never_shows_another_prompt
         assert gate.reads == 1
         for key in keys[2:5]:  # the next prompts come from the kept document
             await pilot.press("full_stop")
-            await pilot.pause()
-            assert (screen.run, screen.prompt_id) == key
+            # Its text is handed over by the worker, from the document parsed (read once).
+            await wait_until(
+                pilot, lambda k=key: (screen.run, screen.prompt_id) == k and not screen.text_loading
+            )
             assert screen.generations["gen"].to_list() == expected[key]
-            assert not screen.text_loading
         assert gate.reads == 1
 
 

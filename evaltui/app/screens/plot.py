@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, get_current_worker
 from textual_plotext import PlotextPlot
 
 from evaltui.app.display import prompts_and_runs
@@ -411,9 +412,11 @@ class PlotScreen(Screen[None]):
     ]
 
     class Ready(Message):
-        def __init__(self, figure: Figure) -> None:
+        def __init__(self, figure: Figure, worker: Worker[None]) -> None:
             super().__init__()
             self.figure = figure
+            self.worker = worker
+            """The worker that made it: cancelled when another figure was asked for since."""
 
     def __init__(self, prompt: tuple[str, str] | None = None, other_run: str | None = None) -> None:
         super().__init__()
@@ -531,7 +534,7 @@ class PlotScreen(Screen[None]):
         ]
         if modes:
             figure.title += f" · {', '.join(modes)}"
-        self.post_message(self.Ready(figure))
+        self.post_message(self.Ready(figure, get_current_worker()))
 
     def length_figure(self, kind: str, scope: str, log: bool, clip: bool) -> Figure:
         result = self.evalapp.result
@@ -807,6 +810,11 @@ class PlotScreen(Screen[None]):
         )
 
     def on_plot_screen_ready(self, message: Ready) -> None:
+        if message.worker.is_cancelled:
+            # Asked for before the last key ('l' then 'c' at once): the newer figure is on its
+            # way. Drawn after it (its thread done later on a loaded machine), the plot and its
+            # title went back to the mode before the last key ("log counts", not "clipped").
+            return
         self.last = message.figure
         self.draw()
 
