@@ -3,9 +3,7 @@ gets the keys typed after them."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual import events
@@ -15,21 +13,7 @@ from evaltui.app.app import EvalApp
 from evaltui.data.loader import LoadOptions
 from tests.app.conftest import settle, write_evals
 from tests.app.test_follow_app import wait_until
-
-
-def hold_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Each input file is read once the test sets the event (the keys come first)."""
-    from evaltui.data import loader
-
-    release = threading.Event()
-    real = loader.read_input
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        release.wait(30)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(loader, "read_input", slow)
-    return release
+from tests.app.test_journeys import hold_reads
 
 
 def escape_and_slash(app: EvalApp) -> None:
