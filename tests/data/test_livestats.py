@@ -500,6 +500,17 @@ def test_the_stats_query_is_built_from_expressions_made_once_per_kinds_and_thres
     flag parts name no new expression (``alias``; they made 27 anew each update, ~0.2-0.4 ms
     of CPU). Queries for other thresholds and longest generations in between get their own, and
     each table equals the one computed before with expressions made afresh."""
+    from evaltui.data import sampling, triage
+    from evaltui.data.schema import ByIdentity
+
+    # Empty caches: filled by earlier tests, one came to its size (32) within the first loop
+    # and was emptied, and the second made anew what it dropped (this test failed in a whole run).
+    for module, cache in (
+        (sampling, "_VOTE_EXPRS"),
+        (sampling, "_VOTE_ROW_EXPRS"),
+        (triage, "_FLAG_EXPRS"),
+    ):
+        monkeypatch.setattr(module, cache, ByIdentity())
     generations = grown_world(0, 14, metrics=False)
     longest = longest_by_run(compute_stats(generations, OPTIONS[0]), OPTIONS[0].triage)
     shorter = {run: (value or 0) // 2 + 1 for run, value in longest.items()}
