@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,22 @@ def interrupted_import(signum: int) -> Any:
     return command
 
 
+@pytest.fixture
+def default_handlers() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP as a fresh process has them (an earlier test of a whole run may
+    leave its own: the command then leaves them be, as it does under ``nohup``), put back after."""
+    wanted = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    if hasattr(signal, "SIGHUP"):
+        wanted[signal.SIGHUP] = signal.SIG_DFL
+    before = {sig: signal.signal(sig, handler) for sig, handler in wanted.items()}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
+@pytest.mark.usefixtures("default_handlers")
 @pytest.mark.parametrize(
     ("signum", "code", "said"),
     [
