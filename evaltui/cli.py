@@ -1564,6 +1564,16 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     signal.default_int_handler(signum, frame)
 
 
+def _stopped_by(signum: int, *, standalone: bool) -> int:
+    """Say the command was interrupted (Ctrl-C) or stopped by ``signum``; its exit status."""
+    if signum == signal.SIGINT:
+        print("evaltui: interrupted", file=sys.stderr)
+        return interrupted(standalone=standalone)
+    with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+        print(f"evaltui: stopped by {signal.Signals(signum).name}", file=sys.stderr)
+    return interrupted(standalone=standalone, code=128 + signum)
+
+
 def signalled() -> int | None:
     """The signal that stopped the command running, once one has: an import that a signal
     stops inside C code (numpy's) drops the handler's exception and reports a failed import
@@ -1642,26 +1652,18 @@ def run_command(argv: Sequence[str] | None = None) -> int:
         with stopped_as_interrupted(args):
             return dispatch(args)
     except Stopped as exc:
-        with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
-            print(f"evaltui: stopped by {signal.Signals(exc.signum).name}", file=sys.stderr)
-        return interrupted(standalone=argv is None, code=128 + exc.signum)
+        return _stopped_by(exc.signum, standalone=argv is None)
     except KeyboardInterrupt:
-        print("evaltui: interrupted", file=sys.stderr)
         # Only the program itself (the console script calls main() without arguments) may end
         # its process: a caller that passes argv -- a test runner, a script -- gets 130 back.
-        return interrupted(standalone=argv is None)
+        return _stopped_by(signal.SIGINT, standalone=argv is None)
     except StandardOutputFailed as exc:
         return fail(f"cannot write standard output: {exc}", EXIT_FAILURE)
     except ImportError:
         signum = signalled()
         if signum is None:
             raise
-        if signum == signal.SIGINT:
-            print("evaltui: interrupted", file=sys.stderr)
-            return interrupted(standalone=argv is None)
-        with contextlib.suppress(OSError):
-            print(f"evaltui: stopped by {signal.Signals(signum).name}", file=sys.stderr)
-        return interrupted(standalone=argv is None, code=128 + signum)
+        return _stopped_by(signum, standalone=argv is None)
     except BrokenPipeError:
         # `evaltui export … -o - | head`: the reader took what it wanted and left. Not an error
         # (a script under `set -o pipefail` failed on exit code 1), nor worth a traceback.
