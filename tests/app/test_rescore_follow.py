@@ -217,10 +217,17 @@ async def test_following_and_a_rescore_each_keep_their_line_at_80x24(
                 return []
             return [progress.render_line(y).text.strip() for y in range(progress.size.height)]
 
-        await wait_until(pilot, lambda: app.rescoring, 30)
+        # the re-score's line is there (its first progress comes from its thread, after
+        # app.rescoring is set: a busy machine showed the follow line first)
+        await wait_until(pilot, lambda: any(s.startswith("re-scoring") for s in shown()), 30)
         with out.open("a", encoding="utf-8") as handle:
             handle.write("".join(line(i) for i in range(12, 18)))
-        await wait_until(pilot, lambda: any(s.startswith("following · 6") for s in shown()), 30)
+        # both lines laid out (the widget grows to two lines at the layout after the text)
+        await wait_until(
+            pilot,
+            lambda: len(lines := shown()) == 2 and lines[0].startswith("following · 6"),
+            30,
+        )
         for _ in range(15):  # the re-score's progress and the follow line come and go meanwhile
             lines = shown()
             assert len(lines) == 2, lines
