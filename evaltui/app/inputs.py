@@ -60,20 +60,24 @@ class OrderedInput(Input):
         """Called on escape, at once (the key then goes no further)."""
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.placeholders:
-            width = self.scrollable_content_region.width
-            self.placeholder = fitting_placeholder(self.placeholders, width)
+        self._fit_placeholder()
 
     def set_placeholders(self, wordings: Sequence[str]) -> None:
         """Other wordings of the placeholder (longest first), the one that fits shown."""
         if tuple(wordings) == self.placeholders:
             return
         self.placeholders = tuple(wordings)
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        """The wording that fits the box (the longest before it is laid out: on_resize fits it)."""
+        if not self.placeholders:
+            self.placeholder = ""
+            return
         width = self.scrollable_content_region.width
-        if width > 0:
-            self.placeholder = fitting_placeholder(self.placeholders, width)
-        else:  # (not laid out yet: on_resize fits it)
-            self.placeholder = self.placeholders[0] if self.placeholders else ""
+        self.placeholder = (
+            fitting_placeholder(self.placeholders, width) if width > 0 else self.placeholders[0]
+        )
 
     async def action_submit(self) -> None:
         if self.on_submit is None:
