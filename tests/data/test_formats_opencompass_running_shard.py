@@ -18,6 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from evaltui.data.loader import LoadOptions, load
 
 
@@ -152,3 +154,27 @@ def test_following_a_sharded_run_while_its_second_shard_runs(
         "gsm8k:3",
     ]
     assert_same(update.result, [data], opts)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_records_of_a_killed_shard_read_back_as_their_dataset_s(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Exported as records and read back, the running shard's rows are its dataset's items
+    again (gsm8k:2, not gsm8k_1:0), so a compare with the load joins them."""
+    from evaltui.data.export import export_view
+
+    preds = _preds(tmp_path / "data")
+    _dump(preds / "gsm8k_0.json", _entries("Q0", "Q1"))
+    if suffix == ".json":
+        _dump(preds / "tmp_gsm8k_1.json", _entries("Q2"))
+    else:
+        line = {"idx": "0", "origin_prompt": "Q2", "prediction": "x"}
+        (preds / "tmp_gsm8k_1.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    before = load([tmp_path / "data"], LoadOptions(tokenize=False, use_cache=False))
+    out = tmp_path / "records.jsonl"
+    export_view("records", before.stats, before.generations, before.files, out)
+    again = load([out], LoadOptions(tokenize=False, use_cache=False))
+    assert again.errors == []
+    assert sorted(again.generations["prompt_id"].to_list()) == ["gsm8k:0", "gsm8k:1", "gsm8k:2"]
+    assert sorted(again.generations["prompt"].to_list()) == ["Q0", "Q1", "Q2"]

@@ -1309,7 +1309,7 @@ class OpenCompassReader(ContainerReader):
                 return self._exported(
                     parsed, line_errors, line_notes, path, source, options, task, lines
                 )
-            return self._running(path, source, options)
+            return self._running(path, source, options, task)
         data, error = json_document(path, source)
         if error is not None:
             return ReadResult(frame_from_rows({}), [error])
@@ -1684,7 +1684,9 @@ class OpenCompassReader(ContainerReader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
-    def _running(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+    def _running(
+        self, path: Path, source: str, options: ReadOptions, task: str | None = None
+    ) -> ReadResult:
         """``tmp_<dataset>.jsonl``: the predictions of a run still going (or killed), one
         ``{idx, origin_prompt, prediction[, gold]}`` line per entry, in completion order. The
         entry index is the item (dataset ``n`` replicas cannot be told apart before the run
@@ -1693,8 +1695,15 @@ class OpenCompassReader(ContainerReader):
         run = options.label or named(path, options).parent.name
         # A shard's running file (tmp_<ds>_<i>.jsonl): its entries numbered on through its
         # dataset, after the shards before it.
-        shard = shard_of(path)
-        dataset = shard.dataset if shard is not None else path.stem.removeprefix("tmp_")
+        # (``task``: records read back, their dataset; a shard's numbered on at the export.)
+        shard = shard_of(path) if task is None else None
+        dataset = (
+            task
+            if task is not None
+            else shard.dataset
+            if shard is not None
+            else path.stem.removeprefix("tmp_")
+        )
         start = _shard_start(shard, path) if shard is not None else 0
         rows = Rows()
         for line, offset, record in parsed:
@@ -1787,7 +1796,22 @@ class OpenCompassReader(ContainerReader):
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix == ".jsonl":
-            yield from Reader.records(self, path, rows)
+            # A shard's running file: each line's idx numbered on through its dataset, as its
+            # rows were read (its shards are not beside the records read back).
+            shard = shard_of(path)
+            start = _shard_start(shard, path) if shard is not None else 0
+            for record in Reader.records(self, path, rows):
+                try:
+                    line = json.loads(record) if start else None
+                except ValueError:
+                    line = None
+                if isinstance(line, dict) and "idx" in line:
+                    idx = line["idx"]
+                    item = _item_of(idx, start)
+                    line["idx"] = int(item) if isinstance(idx, int) and numbered(item) else item
+                    yield json.dumps(line, ensure_ascii=False)
+                else:
+                    yield record
             return
         data, error = json_document(path, path.name)
         if error is not None:
