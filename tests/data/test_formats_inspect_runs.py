@@ -845,6 +845,30 @@ def test_a_reply_of_reasoning_and_text_shows_both(tmp_path: Path, writer: Any) -
     assert scored["new_accuracy"].to_list() == [1.0, 1.0]  # 42, not the reasoning's 41
 
 
+def test_a_reply_of_redacted_reasoning_and_text_is_its_text(tmp_path: Path) -> None:
+    """A redacted (encrypted) reasoning part's ``summary`` is not what the model wrote, nor its
+    length: a reply of one and a text is its completion alone, as before."""
+    data = log("AAA", "2026-01-01T10:00:00")
+    sample = next(s for s in data["samples"] if (s["id"], s["epoch"]) == ("p1", 1))
+    reply = {
+        "role": "assistant",
+        "source": "generate",
+        "model": MODEL,
+        "content": [
+            {"type": "reasoning", "reasoning": "gAAAAB3x…", "redacted": True, "summary": "Hm"},
+            {"type": "text", "text": "42"},
+        ],
+    }
+    sample["output"] = {"model": MODEL, "choices": [{"message": reply}], "completion": "42"}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    rows = result.generations.filter(
+        (pl.col("prompt_id") == "toy_math_inspect:p1") & (pl.col("sample") == 0)
+    )
+    assert rows.select("gen", "scored_text").rows() == [("42", None)]
+    assert not any("shown as the reasoning" in note for note in result.notes)
+
+
 def _by_roles(eval_id: str, created: str, roles: dict[str, str]) -> dict[str, Any]:
     """A log of a task run with ``--model none`` and its models given by role, as Petri's audits
     are (Inspect 0.3.150: ``"model": "none/none"``, ``model_roles: {role: {model, config, args}}``)."""

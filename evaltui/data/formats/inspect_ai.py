@@ -460,12 +460,13 @@ FROM_REASONING = "the model's reasoning (its reply holds no answer text)"
 ATTACHMENT = "attachment://"
 
 
-def _reasoning(message: dict[str, Any], attachments: Any) -> str:
+def _reasoning(message: dict[str, Any], attachments: Any, summaries: bool = True) -> str:
     """The readable reasoning parts of a message's content, as Inspect displays them: a
     ``redacted`` part's ``reasoning`` is encrypted, so its ``summary`` (when there is one); an
     ``attachment://<hash>`` reference read from the sample's ``attachments``. A log before
     ``ContentReasoning`` (Inspect ~0.3.5x-0.3.6x) holds it as the message's own ``reasoning``
-    text, which Inspect reads as a first reasoning part (``ChatMessageAssistant.extract_reasoning``)."""
+    text, which Inspect reads as a first reasoning part (``ChatMessageAssistant.extract_reasoning``).
+    Without ``summaries``, a redacted part is none (its summary is not what the model wrote)."""
     value = message.get("content")
     old = message.get("reasoning")
     parts = [{"type": "reasoning", "reasoning": old}] if isinstance(old, str) else []
@@ -473,6 +474,8 @@ def _reasoning(message: dict[str, Any], attachments: Any) -> str:
     texts = []
     for part in parts:
         if not isinstance(part, dict) or part.get("type") != "reasoning":
+            continue
+        if part.get("redacted") and not summaries:
             continue
         text = part.get("summary") if part.get("redacted") else part.get("reasoning")
         if isinstance(text, str) and text.startswith(ATTACHMENT) and isinstance(attachments, dict):
@@ -485,12 +488,15 @@ def _reasoning(message: dict[str, Any], attachments: Any) -> str:
 def _output_reasoning(sample: dict[str, Any]) -> str:
     """The reasoning of the model's reply (``output.choices[0].message``), "" when it has none:
     ``output.completion`` is its text alone (``ChatMessageAssistant.text``), while the model
-    generated both, and Inspect's ``output_tokens`` count both."""
+    generated both, and Inspect's ``output_tokens`` count both. A redacted (encrypted) part is
+    none: its summary is not the text the model generated, nor its length."""
     output = sample.get("output") or {}
     choices = output.get("choices") if isinstance(output, dict) else None
     first = choices[0] if isinstance(choices, list) and choices else None
     message = first.get("message") if isinstance(first, dict) else None
-    return _reasoning(message, sample.get("attachments")) if isinstance(message, dict) else ""
+    if not isinstance(message, dict):
+        return ""
+    return _reasoning(message, sample.get("attachments"), summaries=False)
 
 
 def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
