@@ -260,7 +260,9 @@ def test_content_parts_are_one_a_line_and_media_parts_are_told(tmp_path: Path) -
     assert result.errors == []
     row = result.generations.filter(pl.col("prompt").str.starts_with("Look")).row(0, named=True)
     assert row["prompt"] == "Look at this:\nWhat is it?"
-    assert row["gen"] == "A ball.\nAnswer: ball"
+    # The reply's reasoning, then its text parts one a line (the completion its scorer read).
+    assert row["gen"] == "It is round.\nA ball.\nAnswer: ball"
+    assert row["scored_text"] == "A ball.\nAnswer: ball"
     assert any(
         "x_AAA.json: 1 sample's input holds 1 image, not shown: the prompt is the input's text"
         " alone" in note

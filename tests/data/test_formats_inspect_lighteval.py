@@ -622,15 +622,64 @@ def test_lighteval_empty_text_with_a_reasoning_shows_the_reasoning(tmp_path: Pat
     gens = result.generations.sort("prompt_id")
     assert gens.select("prompt_id", "gen", "accuracy").rows() == [
         ("aime24|0:0", thinking, 0.0),
-        ("aime24|0:1", "\\boxed{113}", 1.0),
+        ("aime24|0:1", "short thought\n\\boxed{113}", 1.0),  # its reasoning and its text
     ]
     source = path.relative_to(tmp_path).as_posix()
-    assert result.notes == [
+    assert result.notes[0] == (
         f"{source}: 1 sample has an empty model_response.text and a reasoning (stopped at the"
         " token limit while thinking): the generation shown is that reasoning; no answer after"
         " the reasoning: none is taken from it, and a re-score scores the empty text, as"
         " lighteval did"
+    )
+
+
+def test_lighteval_reasoning_beside_a_text_is_part_of_the_generation(tmp_path: Path) -> None:
+    """Through litellm a reasoning model's reply is its ``text`` (content, ``<think>`` blocks
+    removed) and, apart, ``reasonings`` (``getattr(choice.message, "reasoning_content", None)``
+    per choice: huggingface/lighteval ``models/endpoints/litellm_model.py`` at 086bd3e,
+    ``greedy_until``). Its output is both: shown as reasoning, a line break and text (as
+    SkyThought's and InternBootcamp's are, and as the same model's text through a local backend
+    holds its thinking), so its tokens are the whole output's; its answer is the text's, what
+    lighteval scored. Was: the text alone ("113", 1 token for a long thought), the reasoning
+    not shown anywhere."""
+    import polars as pl
+
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    date = "2026-01-01T00-00-00.000000"
+    path = tmp_path / "details" / "openrouter" / "r1" / date / f"details_aime24|0_{date}.parquet"
+    path.parent.mkdir(parents=True)
+    thought = "Is it \\boxed{7}? No: 100 + 13."
+    pl.DataFrame(
+        {
+            "doc": [
+                {"query": f"Q{i}", "choices": ["113"], "gold_index": 0, "id": str(i)}
+                for i in range(2)
+            ],
+            "metric": [{"extractive_match": 1.0}, {"extractive_match": 0.0}],
+            "model_response": [
+                {"text": ["113"], "reasonings": [thought]},
+                {"text": ["112"], "reasonings": [None]},  # no reasoning: the text alone
+            ],
+        }
+    ).write_parquet(path)
+    result = load([tmp_path], LoadOptions(tokenize=False, use_cache=False))
+    assert result.errors == []
+    gens = result.generations.sort("prompt_id")
+    assert gens.select("gen", "extracted", "scored_text", "accuracy").rows() == [
+        (f"{thought}\n113", "113", "113", 1.0),
+        ("112", "112", None, 0.0),
     ]
+    source = path.relative_to(tmp_path).as_posix()
+    assert result.notes == [
+        f"{source}: 1 sample shown as model_response.reasonings (the thinking the server"
+        " returned apart from the text, litellm's reasoning_content), a line break and the"
+        " text, so that its length is the whole output's; the answer is the text's, which"
+        " lighteval scored and a re-score scores"
+    ]
+    assert result.generations["prompt_id"].to_list() == ["aime24|0:0", "aime24|0:1"]
+    exact = rescore(result, RescoreOptions("exact", use_cache=False))
+    assert exact.scores["new_accuracy"].to_list() == [1.0, 0.0]  # the text's, not the box's 7
 
 
 def test_lighteval_details_under_a_folder_named_with_glob_characters(tmp_path: Path) -> None:

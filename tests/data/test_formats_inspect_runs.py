@@ -789,6 +789,86 @@ def test_a_reply_of_reasoning_only_has_no_answer_and_rescores_empty(
     assert again.select("accuracy", "new_accuracy").rows() == [(0.0, 0.0)]
 
 
+@pytest.mark.parametrize("writer", [write_json, write_eval])
+def test_a_reply_of_reasoning_and_text_shows_both(tmp_path: Path, writer: Any) -> None:
+    """A reasoning model's reply is ``content: [{"type": "reasoning", …}, {"type": "text", …}]``;
+    ``output.completion`` is its text alone (``ChatMessageAssistant.text``), while the model
+    generated both and Inspect's ``usage.output_tokens`` count both. Shown as the reasoning, a
+    line break and the completion (as SkyThought's and InternBootcamp's reasoning_content are),
+    so its length is the whole output's; its answer is the completion's: the scorer's when it
+    gave one, else found in the completion, never in the reasoning. Was: the completion alone,
+    the reasoning nowhere (a 1-token generation for a long thought)."""
+    from evaltui.data.rescore import RescoreOptions, rescore
+
+    data = log("AAA", "2026-01-01T10:00:00")
+    thought = "Is it \\boxed{41}? No: 7 × 6."
+    for key, scores in (
+        (("p1", 1), {"match": {"value": "C", "answer": "42"}}),
+        (("p1", 2), {"match": {"value": "C"}}),  # a scorer that gives no answer
+    ):
+        sample = next(s for s in data["samples"] if (s["id"], s["epoch"]) == key)
+        reply = {
+            "role": "assistant",
+            "source": "generate",
+            "model": MODEL,
+            "content": [
+                {"type": "reasoning", "reasoning": thought, "redacted": False},
+                {"type": "text", "text": "42"},
+            ],
+        }
+        sample["messages"] = [m for m in sample["messages"] if m.get("role") != "assistant"]
+        sample["messages"].append(reply)
+        sample["output"] = {
+            "model": MODEL,
+            "choices": [{"message": reply, "stop_reason": "stop"}],
+            "completion": "42",
+        }
+        sample["scores"] = scores
+    suffix = ".json" if writer is write_json else ".eval"
+    path = writer(tmp_path / f"x_AAA{suffix}", data)
+    result = load_dir(tmp_path)
+    assert result.errors == []
+    p1 = pl.col("prompt_id") == "toy_math_inspect:p1"
+    rows = result.generations.filter(p1).sort("sample")
+    assert rows.select("gen", "extracted", "scored_text", "accuracy").rows() == [
+        (f"{thought}\n42", "42", "42", 1.0),
+        (f"{thought}\n42", "42", "42", 1.0),
+    ]
+    assert (
+        f"{path.name}: 2 samples shown as the reasoning of the model's reply, a line break and"
+        " output.completion (its text alone), so that its length is the whole output's, as"
+        " Inspect counts output_tokens; the answer is the completion's, which the log's scorer"
+        " read and a re-score scores"
+    ) in result.notes
+    exact = rescore(result, RescoreOptions("exact", use_cache=False))
+    scored = result.generations.with_columns(exact.scores["new_accuracy"]).filter(p1)
+    assert scored["new_accuracy"].to_list() == [1.0, 1.0]  # 42, not the reasoning's 41
+
+
+def test_a_reply_of_redacted_reasoning_and_text_is_its_text(tmp_path: Path) -> None:
+    """A redacted (encrypted) reasoning part's ``summary`` is not what the model wrote, nor its
+    length: a reply of one and a text is its completion alone, as before."""
+    data = log("AAA", "2026-01-01T10:00:00")
+    sample = next(s for s in data["samples"] if (s["id"], s["epoch"]) == ("p1", 1))
+    reply = {
+        "role": "assistant",
+        "source": "generate",
+        "model": MODEL,
+        "content": [
+            {"type": "reasoning", "reasoning": "gAAAAB3x…", "redacted": True, "summary": "Hm"},
+            {"type": "text", "text": "42"},
+        ],
+    }
+    sample["output"] = {"model": MODEL, "choices": [{"message": reply}], "completion": "42"}
+    write_json(tmp_path / "x_AAA.json", data)
+    result = load_dir(tmp_path)
+    rows = result.generations.filter(
+        (pl.col("prompt_id") == "toy_math_inspect:p1") & (pl.col("sample") == 0)
+    )
+    assert rows.select("gen", "scored_text").rows() == [("42", None)]
+    assert not any("shown as the reasoning" in note for note in result.notes)
+
+
 def _by_roles(eval_id: str, created: str, roles: dict[str, str]) -> dict[str, Any]:
     """A log of a task run with ``--model none`` and its models given by role, as Petri's audits
     are (Inspect 0.3.150: ``"model": "none/none"``, ``model_roles: {role: {model, config, args}}``)."""

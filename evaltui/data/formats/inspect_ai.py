@@ -65,6 +65,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from evaltui.data.extract import extract_answer
 from evaltui.data.formats.base import (
     ALIAS_SEPARATOR,
     USER_ROLES,
@@ -459,12 +460,13 @@ FROM_REASONING = "the model's reasoning (its reply holds no answer text)"
 ATTACHMENT = "attachment://"
 
 
-def _reasoning(message: dict[str, Any], attachments: Any) -> str:
+def _reasoning(message: dict[str, Any], attachments: Any, summaries: bool = True) -> str:
     """The readable reasoning parts of a message's content, as Inspect displays them: a
     ``redacted`` part's ``reasoning`` is encrypted, so its ``summary`` (when there is one); an
     ``attachment://<hash>`` reference read from the sample's ``attachments``. A log before
     ``ContentReasoning`` (Inspect ~0.3.5x-0.3.6x) holds it as the message's own ``reasoning``
-    text, which Inspect reads as a first reasoning part (``ChatMessageAssistant.extract_reasoning``)."""
+    text, which Inspect reads as a first reasoning part (``ChatMessageAssistant.extract_reasoning``).
+    Without ``summaries``, a redacted part is none (its summary is not what the model wrote)."""
     value = message.get("content")
     old = message.get("reasoning")
     parts = [{"type": "reasoning", "reasoning": old}] if isinstance(old, str) else []
@@ -473,12 +475,28 @@ def _reasoning(message: dict[str, Any], attachments: Any) -> str:
     for part in parts:
         if not isinstance(part, dict) or part.get("type") != "reasoning":
             continue
+        if part.get("redacted") and not summaries:
+            continue
         text = part.get("summary") if part.get("redacted") else part.get("reasoning")
         if isinstance(text, str) and text.startswith(ATTACHMENT) and isinstance(attachments, dict):
             text = attachments.get(text.removeprefix(ATTACHMENT))
         if isinstance(text, str) and text.strip() and not text.startswith(ATTACHMENT):
             texts.append(text)
     return "\n\n".join(texts)
+
+
+def _output_reasoning(sample: dict[str, Any]) -> str:
+    """The reasoning of the model's reply (``output.choices[0].message``), "" when it has none:
+    ``output.completion`` is its text alone (``ChatMessageAssistant.text``), while the model
+    generated both, and Inspect's ``output_tokens`` count both. A redacted (encrypted) part is
+    none: its summary is not the text the model generated, nor its length."""
+    output = sample.get("output") or {}
+    choices = output.get("choices") if isinstance(output, dict) else None
+    first = choices[0] if isinstance(choices, list) and choices else None
+    message = first.get("message") if isinstance(first, dict) else None
+    if not isinstance(message, dict):
+        return ""
+    return _reasoning(message, sample.get("attachments"), summaries=False)
 
 
 def _generation(sample: dict[str, Any]) -> tuple[str, str | None]:
@@ -1379,6 +1397,7 @@ class InspectReader(Reader):
         notes = self._status_notes(header, source, len(samples))
         rows = Rows()
         fallbacks: dict[str, int] = {}  # where generations without model output came from
+        with_reasoning = 0  # samples shown as their reasoning, a line break and their text
         other_choices: dict[int, int] = {}  # choices a sample's output holds -> samples
         unscored: dict[str, set[int]] = {}  # score values that are no score -> samples
         partial: dict[str, int] = {}  # score name -> its P values
@@ -1461,6 +1480,11 @@ class InspectReader(Reader):
                     summarised[member] = summarised.get(member, 0) + 1
                 if origin is not None:
                     fallbacks[origin] = fallbacks.get(origin, 0) + 1
+                # A reply of reasoning and text: the generation shown (and counted in tokens)
+                # is both, the text its scorer read (its answer, what a re-score scores).
+                thought = _output_reasoning(sample) if origin is None and gen else ""
+                shown = f"{thought}\n{gen}" if thought else gen
+                with_reasoning += 1 if thought else 0
                 if isinstance(choices, list) and len(choices) > 1 and origin is None:
                     other_choices[len(choices)] = other_choices.get(len(choices), 0) + 1
                 scores = _sample_scores(sample, old_name)
@@ -1527,6 +1551,8 @@ class InspectReader(Reader):
                         and extracted_by_scorer
                         and not (answer or "").strip()
                     )
+                    if thought and answer is None and not found_none:
+                        answer = extract_answer(gen)  # the completion's, not the reasoning's
                     if unusable is not None:
                         unscored.setdefault(unusable, set()).add(index)
                     if value == PARTIAL and ref is not None:
@@ -1549,7 +1575,7 @@ class InspectReader(Reader):
                             stringify(target) if aliases is None else ALIAS_SEPARATOR.join(aliases)
                         ),
                         reference_aliases=aliases,
-                        gen=gen,
+                        gen=shown,
                         accuracy=score,
                         extracted=answer,
                         metric=ref.name if ref is not None else None,
@@ -1560,7 +1586,11 @@ class InspectReader(Reader):
                         answer_unknown=no_text,
                         # What its scorer read: the empty completion, not the reasoning shown.
                         scored_text=(
-                            "" if origin == FROM_REASONING else gen if found_none else None
+                            ""
+                            if origin == FROM_REASONING
+                            else gen
+                            if found_none or thought
+                            else None
                         ),
                     )
         for origin, count in fallbacks.items():
@@ -1580,6 +1610,13 @@ class InspectReader(Reader):
             notes.append(
                 f"{source}: {count} {samples_word} {missing}: the generation shown is"
                 f" {origin}{after}"
+            )
+        if with_reasoning:
+            notes.append(
+                f"{source}: {plural(with_reasoning, 'sample')} shown as the reasoning of the"
+                " model's reply, a line break and output.completion (its text alone), so that"
+                " its length is the whole output's, as Inspect counts output_tokens; the"
+                " answer is the completion's, which the log's scorer read and a re-score scores"
             )
         for member, count in summarised.items():
             where = (

@@ -8,7 +8,8 @@ values they were. The reference is
 ``doc.choices[doc.gold_index]`` (≤0.10: the ``gold`` list). The chat messages an API model is
 sent (≤0.10's ``full_prompt``, ≥0.11's ``model_response.input``) are shown as turns. A sample
 whose text is empty and whose ``model_response.reasonings`` holds the model's thinking (litellm,
-a reasoning model cut at its token limit) is shown by that reasoning, with a note. A sample whose
+a reasoning model cut at its token limit) is shown by that reasoning, with a note; one with a text
+too is shown as its reasoning, a line break and its text (its answer the text's), with a note. A sample whose
 ``model_response.text_post_processed`` (what lighteval scores: its ``final_text``, reasoning tags'
 content removed) differs from its text shows the text, with the answer found in the
 post-processed one (which a re-score scores: ``scored_text``), and a note. A log-likelihood
@@ -680,6 +681,7 @@ class LightevalReader(Reader):
         rows = Rows()
         doc_level: dict[str, int] = {}  # metric -> docs whose samples it scores as a whole
         reasoning_only = 0  # samples whose text was empty, shown by their reasoning
+        with_reasoning = 0  # samples shown as their reasoning, a line break and their text
         post_processed = 0  # samples scored on a text_post_processed other than their text
         unanswered = 0  # samples whose scored text is blank: nothing after the reasoning
         perplexity = 0  # docs scored by the log-likelihood of their text: no generation
@@ -767,6 +769,7 @@ class LightevalReader(Reader):
                 # content removed, --remove-reasoning-tags, on by default).
                 scored_texts: dict[int, str] = {}
                 thinking: set[int] = set()  # the samples shown by their reasoning alone
+                joined: set[int] = set()  # the samples shown as reasoning + "\n" + text
                 if new and flat:
                     # A reasoning model's reply through litellm is its text and, apart, its
                     # reasoning (`reasonings`); stopped at the token limit while thinking, the
@@ -787,6 +790,16 @@ class LightevalReader(Reader):
                             reasoning_only += 1
                             continue
                         post = posts[j] if isinstance(posts, list) and j < len(posts) else None
+                        if isinstance(thought, str) and thought.strip():
+                            # The model's output is its reasoning and its text: shown (and
+                            # counted in tokens) whole, as the same model's text through a
+                            # local backend holds its thinking; its answer is the text's, what
+                            # lighteval scored.
+                            flat[j] = f"{thought}\n{text}"
+                            scored_texts[j] = post if isinstance(post, str) else text
+                            joined.add(j)
+                            with_reasoning += 1
+                            continue
                         if isinstance(post, str) and post != text:
                             scored_texts[j] = post
                 if not flat and new:
@@ -866,7 +879,7 @@ class LightevalReader(Reader):
                     extracted += [None] * (len(flat) - len(extracted))
                     for j, post in scored_texts.items():
                         if j not in thinking:
-                            post_processed += 1
+                            post_processed += j not in joined
                             unanswered += not post.strip()
                         if extracted[j] is None:
                             extracted[j] = extract_answer(post)
@@ -949,6 +962,14 @@ class LightevalReader(Reader):
                 " a reasoning (stopped at the token limit while thinking): the generation shown"
                 " is that reasoning; no answer after the reasoning: none is taken from it, and a"
                 " re-score scores the empty text, as lighteval did"
+            )
+        if with_reasoning:
+            notes.append(
+                f"{source}: {plural(with_reasoning, 'sample')} shown as"
+                " model_response.reasonings (the thinking the server returned apart from the"
+                " text, litellm's reasoning_content), a line break and the text, so that its"
+                " length is the whole output's; the answer is the text's, which lighteval"
+                " scored and a re-score scores"
             )
         if unsplit:
             notes.append(

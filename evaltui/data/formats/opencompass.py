@@ -25,7 +25,7 @@ Generations come from the predictions file; per-sample correctness from the sibl
   running file (``tmp_<ds>.jsonl``; ``tmp_<ds>.json``, the finished file's shape, in older
   GenInferencers and other inferencers still) is read unscored as dataset ``<ds>``, and is a
   companion once ``<ds>.json`` is beside it (a run killed between writing it and removing the
-  running file); ``timer/time.jsonl`` (``dump_timer``) is a companion. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
+  running file); a shard's running file ``tmp_<ds>_<i>.json[l]`` is shard ``i`` of ``<ds>``; ``timer/time.jsonl`` (``dump_timer``) is a companion. An objective dataset graded by an LLM judge (GenericLLMEvaluator) keeps
   the judge's own records as ``details`` (``{"0": {origin_prompt, prediction: "A", gold}}``):
   "A" is correct and "B" wrong, as OpenCompass reads them. A subjective run's judge output sits
   in ``results/<model>_judged-by--<judge>/`` (or ``<modelA>_<modelB>/``): text verdicts
@@ -149,70 +149,161 @@ class _Shard:
     """The shards before this one, in order."""
     after: tuple[Path, ...]
     """The shards after it."""
+    running: frozenset[Path] = frozenset()
+    """The shards (this one's too) not finished: their running ``tmp_`` files."""
+
+
+def _shard_name(path: Path) -> tuple[str, str] | None:
+    """(dataset, index as written) of a shard's predictions ``<ds>_<i>.json`` or of a shard's
+    running file ``tmp_<ds>_<i>.json[l]`` (the inferencers write ``'tmp_' +
+    output_json_filename``, the shard's abbr ``<ds>_<i>`` its file's name); None otherwise."""
+    stem = path.stem
+    if path.suffix == ".jsonl" or (path.suffix == ".json" and running_json(path)):
+        if not path.name.startswith("tmp_"):
+            return None
+        stem = stem.removeprefix("tmp_")
+    elif path.suffix != ".json":
+        return None
+    found = SHARD_NAME.match(stem)
+    return (found["dataset"], found["index"]) if found is not None else None
+
+
+def _slot(folder: Path, dataset: str, index: int) -> tuple[Path, bool] | None:
+    """Shard ``index`` of ``dataset`` in ``folder``: (its file, whether it is a running file),
+    the finished ``<ds>_<i>.json`` first (a run killed before it removed its tmp file leaves
+    both); None when neither is there."""
+    finished = folder / f"{dataset}_{index}.json"
+    if finished.is_file():
+        return finished, False
+    for name in (f"tmp_{dataset}_{index}.jsonl", f"tmp_{dataset}_{index}.json"):
+        candidate = folder / name
+        if candidate.is_file() and (candidate.suffix == ".jsonl" or running_json(candidate)):
+            return candidate, True
+    return None
 
 
 def shard_of(path: Path) -> _Shard | None:
     """``<ds>_<i>.json`` when OpenCompass split the dataset into shards ``<ds>_0.json``,
     ``<ds>_1.json``, … (there is no ``<ds>.json``; its eval task reads the shards in order as one
-    predictions file keyed from 0, and writes one ``results/<model>/<ds>.json``); else None."""
-    found = SHARD_NAME.match(path.stem) if path.suffix == ".json" else None
-    if found is None:
+    predictions file keyed from 0, and writes one ``results/<model>/<ds>.json``); else None.
+    A shard not finished is its running file ``tmp_<ds>_<i>.json[l]`` (the partitioners name
+    the shards ``<ds>_<part>``: ``NumWorkerPartitioner.split_dataset``), which is a shard of
+    its dataset as well: a run killed while shard 1 ran is one dataset, not two."""
+    named_ = _shard_name(path)
+    if named_ is None:
         return None
-    dataset = found["dataset"]
+    dataset, index = named_
     if path.with_name(f"{dataset}.json").exists():
         return None
-    shards: list[Path] = []
-    while (candidate := path.with_name(f"{dataset}_{len(shards)}.json")).is_file():
-        shards.append(candidate)
-    own = int(found["index"])
-    if len(shards) < 2 or own >= len(shards) or str(own) != found["index"]:
+    slots: list[tuple[Path, bool]] = []
+    while (slot := _slot(path.parent, dataset, len(slots))) is not None:
+        slots.append(slot)
+    own = int(index)
+    if len(slots) < 2 or own >= len(slots) or str(own) != index or slots[own][0] != path:
         return None
-    return _Shard(dataset, tuple(shards[:own]), tuple(shards[own + 1 :]))
+    paths = [slot_path for slot_path, _running in slots]
+    running = frozenset(slot_path for slot_path, is_running in slots if is_running)
+    return _Shard(dataset, tuple(paths[:own]), tuple(paths[own + 1 :]), running)
 
 
 def shard_family(path: Path) -> tuple[Path, ...]:
-    """What :func:`shard_of` looks at for ``path``: the unsharded name, the shards, and the next
-    shard's name (a shard written later makes this one part of a longer dataset)."""
-    found = SHARD_NAME.match(path.stem) if path.suffix == ".json" else None
-    if found is None:
+    """What :func:`shard_of` looks at for ``path``: the unsharded name, each shard's names
+    (finished and running), and the next shard's (a shard written later makes this one part
+    of a longer dataset)."""
+    named_ = _shard_name(path)
+    if named_ is None:
         return ()
-    dataset = found["dataset"]
+    dataset = named_[0]
     family = [path.with_name(f"{dataset}.json")]
-    while (candidate := path.with_name(f"{dataset}_{len(family) - 1}.json")).is_file():
-        family.append(candidate)
-    return (*family, candidate)
+    index = 0
+    while True:
+        names = [
+            path.with_name(name)
+            for name in (
+                f"{dataset}_{index}.json",
+                f"tmp_{dataset}_{index}.json",
+                f"tmp_{dataset}_{index}.jsonl",
+            )
+        ]
+        family += names
+        if not any(name.is_file() for name in names):
+            return tuple(family)
+        index += 1
 
 
 @functools.lru_cache(maxsize=16)
 def _shard_prompts(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
-    """The prompts of a shard's entries, in order (each shard is read by every other one)."""
+    """The prompts of a shard's entries, in order (each shard is read by every other one); a
+    running JSON-lines file's by their ``idx`` ("" for one not written yet)."""
+    if path.endswith(".jsonl"):
+        parsed, _errors, _notes = parse_json_lines(Path(path), Path(path).name)
+        by_idx: dict[int, str] = {}
+        for _line, _offset, record in parsed:
+            idx = record.get("idx") if isinstance(record, dict) else None
+            if isinstance(idx, (int, str)) and not isinstance(idx, bool) and numbered(str(idx)):
+                by_idx[int(idx)] = _prompt_of(record)
+        size = max(by_idx, default=-1) + 1
+        return tuple(by_idx.get(k, "") for k in range(size))
     data, error = json_document(Path(path), Path(path).name)
     if error is not None:
         return ()
     return tuple(_prompt_of(entry) for _key, entry in OpenCompassReader().entries(data))
 
 
-def _prompts_of(paths: Iterable[Path]) -> list[str]:
+def _one_shard_prompts(shard: Path) -> list[str]:
+    try:
+        stat = shard.stat()
+    except OSError:
+        return []
+    return list(_shard_prompts(str(shard), stat.st_mtime_ns, stat.st_size))
+
+
+def _shard_step(shard: _Shard, own: Path) -> int | None:
+    """The rows of every shard but the last (the partitioners give shard ``part`` the rows
+    ``[part * step : (part + 1) * step]``): a finished shard's that is not the last; None when
+    no such shard is finished."""
+    paths = (*shard.before, own, *shard.after)
+    for path in paths[:-1]:
+        if path not in shard.running:
+            return len(_one_shard_prompts(path))
+    return None
+
+
+def _slots_prompts(shard: _Shard, paths: Iterable[Path], step: int | None, last: Path) -> list[str]:
+    """The prompts of the shards ``paths``: a running one but the last filled out to ``step``
+    ("" for its rows not done), so the shards after it keep their places."""
     out: list[str] = []
-    for shard in paths:
-        try:
-            stat = shard.stat()
-        except OSError:
-            continue
-        out += _shard_prompts(str(shard), stat.st_mtime_ns, stat.st_size)
+    for path in paths:
+        prompts = _one_shard_prompts(path)
+        if path in shard.running and path != last and step is not None:
+            prompts += [""] * (step - len(prompts))
+        out += prompts
     return out
+
+
+def _shard_start(shard: _Shard, own: Path) -> int:
+    """Where the entries of ``own`` (a shard of ``shard``'s dataset) start in their dataset."""
+    last = (*shard.before, own, *shard.after)[-1]
+    return len(_slots_prompts(shard, shard.before, _shard_step(shard, own), last))
 
 
 def _dataset_prompts(path: Path, own: list[str]) -> tuple[_Shard | None, int, list[str]]:
     """(its shard, where its entries start in their dataset, the whole dataset's entries'
     prompts) of predictions at ``path`` whose own entries' prompts are ``own``: a shard's
     entry k is entry ``start + k`` of its dataset, as OpenCompass's eval task numbers the
-    shards' entries on (``_load_predictions``); a whole file starts at 0 and is its dataset."""
-    shard = shard_of(path) if path.suffix == ".json" else None
+    shards' entries on (``_load_predictions``); a whole file starts at 0 and is its dataset.
+    A shard not finished (its running file) counts as ``step`` rows, as the partitioner cut
+    it, so the shards after it keep their places."""
+    shard = shard_of(path)
     if shard is None:
         return None, 0, own
-    earlier = _prompts_of(shard.before)
-    return shard, len(earlier), earlier + own + _prompts_of(shard.after)
+    step = _shard_step(shard, path)
+    last = (*shard.before, path, *shard.after)[-1]
+    earlier = _slots_prompts(shard, shard.before, step, last)
+    mine = list(own)
+    if path in shard.running and path != last and step is not None:
+        mine += [""] * (step - len(mine))
+    return shard, len(earlier), earlier + mine + _slots_prompts(shard, shard.after, step, last)
 
 
 def _finished_names(tmp: Path) -> tuple[Path, ...]:
@@ -1180,7 +1271,7 @@ class OpenCompassReader(ContainerReader):
         return "results" in path.parts and text.startswith("{")
 
     def run_identity(self, path: Path, options: ReadOptions) -> RunIdentity | None:
-        shard = shard_of(path) if path.suffix == ".json" else None
+        shard = shard_of(path)
         dataset = shard.dataset if shard is not None else path.stem.removeprefix("tmp_")
         return work_dir_run(path, options, dataset)
 
@@ -1218,7 +1309,7 @@ class OpenCompassReader(ContainerReader):
                 return self._exported(
                     parsed, line_errors, line_notes, path, source, options, task, lines
                 )
-            return self._running(path, source, options)
+            return self._running(path, source, options, task)
         data, error = json_document(path, source)
         if error is not None:
             return ReadResult(frame_from_rows({}), [error])
@@ -1265,17 +1356,16 @@ class OpenCompassReader(ContainerReader):
             )
             return ReadResult(frame_from_rows({}), [LoadError(source, None, why)])
         running = running_json(path)
-        # One dataset in shards: entry k of this shard is entry offset + k of the whole.
-        shard, offset, prompts = (
-            (None, 0, [_prompt_of(entry) for _key, entry in entries])
-            if running
-            else _dataset_prompts(path, [_prompt_of(entry) for _key, entry in entries])
+        # One dataset in shards: entry k of this shard is entry offset + k of the whole (a
+        # shard's running file too: a run killed while shard 1 ran is its dataset's shard 1).
+        shard, offset, prompts = _dataset_prompts(
+            path, [_prompt_of(entry) for _key, entry in entries]
         )
         dataset = (
-            path.stem.removeprefix("tmp_")
-            if running
-            else shard.dataset
+            shard.dataset
             if shard is not None
+            else path.stem.removeprefix("tmp_")
+            if running
             else path.stem
         )
         # A run not finished has no results yet (its tmp_ file is no dataset of their own).
@@ -1594,14 +1684,27 @@ class OpenCompassReader(ContainerReader):
             )
         return ReadResult(rows.frame(), errors, notes)
 
-    def _running(self, path: Path, source: str, options: ReadOptions) -> ReadResult:
+    def _running(
+        self, path: Path, source: str, options: ReadOptions, task: str | None = None
+    ) -> ReadResult:
         """``tmp_<dataset>.jsonl``: the predictions of a run still going (or killed), one
         ``{idx, origin_prompt, prediction[, gold]}`` line per entry, in completion order. The
         entry index is the item (dataset ``n`` replicas cannot be told apart before the run
         ends); there are no results yet, so the generations are unscored."""
         parsed, errors, notes = parse_json_lines(path, source)
         run = options.label or named(path, options).parent.name
-        dataset = path.stem.removeprefix("tmp_")
+        # A shard's running file (tmp_<ds>_<i>.jsonl): its entries numbered on through its
+        # dataset, after the shards before it.
+        # (``task``: records read back, their dataset; a shard's numbered on at the export.)
+        shard = shard_of(path) if task is None else None
+        dataset = (
+            task
+            if task is not None
+            else shard.dataset
+            if shard is not None
+            else path.stem.removeprefix("tmp_")
+        )
+        start = _shard_start(shard, path) if shard is not None else 0
         rows = Rows()
         for line, offset, record in parsed:
             with rows.entry(errors, source, line):
@@ -1623,7 +1726,7 @@ class OpenCompassReader(ContainerReader):
                         source=source,
                         line=line,
                         offset=offset,
-                        prompt_id=f"{dataset}:{stringify(record['idx'])}",
+                        prompt_id=f"{dataset}:{_item_of(record['idx'], start)}",
                         prompt=prompt_text(record.get("origin_prompt")),
                         answer=gold,
                         reference_aliases=aliases,
@@ -1693,7 +1796,22 @@ class OpenCompassReader(ContainerReader):
 
     def records(self, path: Path, rows: Iterable[tuple[int, int | None]]) -> Iterator[str]:
         if path.suffix == ".jsonl":
-            yield from Reader.records(self, path, rows)
+            # A shard's running file: each line's idx numbered on through its dataset, as its
+            # rows were read (its shards are not beside the records read back).
+            shard = shard_of(path)
+            start = _shard_start(shard, path) if shard is not None else 0
+            for record in Reader.records(self, path, rows):
+                try:
+                    line = json.loads(record) if start else None
+                except ValueError:
+                    line = None
+                if isinstance(line, dict) and "idx" in line:
+                    idx = line["idx"]
+                    item = _item_of(idx, start)
+                    line["idx"] = int(item) if isinstance(idx, int) and numbered(item) else item
+                    yield json.dumps(line, ensure_ascii=False)
+                else:
+                    yield record
             return
         data, error = json_document(path, path.name)
         if error is not None:
@@ -1704,10 +1822,19 @@ class OpenCompassReader(ContainerReader):
         # A shard's entries numbered on through its dataset, as OpenCompass's eval task numbers
         # them when it reads the shards as one (and as the details index them): read back, each
         # is its item of the dataset again, scored by the details the manifest keeps.
-        start = len(_prompts_of(shard.before)) if shard is not None else 0
+        start = _shard_start(shard, path) if shard is not None else 0
         for line, _offset in rows:
             key, entry = entries[line - 1]
             yield json.dumps({str(start + int(key)) if start else key: entry}, ensure_ascii=False)
+
+
+def _item_of(idx: Any, start: int) -> str:
+    """A running file's entry ``idx`` as its item of the dataset: ``start + idx`` in a shard
+    starting at ``start``; as written otherwise (or when it is no number)."""
+    text = stringify(idx) or ""
+    if start and not isinstance(idx, bool) and numbered(text):
+        return str(start + int(text))
+    return text
 
 
 def _output_text(prediction: Any) -> str:
