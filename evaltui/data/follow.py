@@ -174,8 +174,10 @@ class _Tracked:
 
     def grow_prompts(self, before: pl.DataFrame, rows: pl.DataFrame) -> None:
         """:attr:`frame` is ``before`` with ``rows`` appended: its distinct prompt ids are the
-        ones kept for ``before`` and those of ``rows`` (none kept: made when asked for)."""
+        ones kept for ``before`` and those of ``rows`` (none kept: made when asked for; an
+        earlier frame is never held)."""
         if self.prompts_of is None or self.prompts_of[0] is not before:
+            self.prompts_of = None
             return
         kept, ids = self.prompts_of[1], file_prompts(rows, self.run)
         if kept is None or ids is None:
@@ -189,6 +191,8 @@ class _Tracked:
         is taken off by it), so the ones kept for ``before`` stay."""
         if self.prompts_of is not None and self.prompts_of[0] is before:
             self.prompts_of = self.frame, self.prompts_of[1]
+        else:
+            self.prompts_of = None
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""

@@ -123,8 +123,9 @@ def _sharing(groups: Sequence[Sequence[pl.Series]]) -> set[int]:
 _FEW_IDS = 4096
 
 Prompts = pl.Series | None
-"""A file's ``prompt_id`` column, given for a file whose :attr:`RunIdentity.name` is set (its
-format's file names do not say what was evaluated); None for others."""
+"""A file's ``prompt_id`` column (or its distinct values: only which ids are there counts),
+given for a file whose :attr:`RunIdentity.name` is set (its format's file names do not say what
+was evaluated); None for others."""
 
 
 def run_tags(
