@@ -56,7 +56,7 @@ from evaltui.data.loader import (
     split_mixed_metrics,
 )
 from evaltui.data.notes import split_note
-from evaltui.data.runs import RunKey, file_prompts, retag, run_key, run_labels
+from evaltui.data.runs import Prompts, RunKey, file_prompts, retag, run_key, run_labels
 from evaltui.data.sanitize import one_line_middle
 from evaltui.data.schema import LoadError, empty_generations, nulls, set_columns
 from evaltui.data.tokens import (
@@ -159,6 +159,40 @@ class _Tracked:
     """The rows of :attr:`frame` counted as new generations in the last minute: (the arrival
     that counted them, their row numbers in the frame). Rows that leave the table (the file
     rewritten, truncated, gone) leave "N new generations in the last minute" with them."""
+    prompts_of: tuple[pl.DataFrame, Prompts] | None = None
+    """(:attr:`frame` as it was, its distinct prompt ids as :func:`file_prompts` gives them):
+    what :func:`_run_labels` reads of the file, kept while the frame is that one (a retag or a
+    read again makes another frame), and grown by the new rows' alone when lines are appended
+    (:meth:`grow_prompts`), not made again from every row on every followed update."""
+
+    def prompts(self) -> Prompts:
+        """The distinct :func:`file_prompts` of :attr:`frame` (what tells runs apart)."""
+        if self.prompts_of is None or self.prompts_of[0] is not self.frame:
+            ids = file_prompts(self.frame, self.run)
+            self.prompts_of = self.frame, None if ids is None else ids.unique()
+        return self.prompts_of[1]
+
+    def grow_prompts(self, before: pl.DataFrame, rows: pl.DataFrame) -> None:
+        """:attr:`frame` is ``before`` with ``rows`` appended: its distinct prompt ids are the
+        ones kept for ``before`` and those of ``rows`` (none kept: made when asked for; an
+        earlier frame is never held)."""
+        if self.prompts_of is None or self.prompts_of[0] is not before:
+            self.prompts_of = None
+            return
+        kept, ids = self.prompts_of[1], file_prompts(rows, self.run)
+        if kept is None or ids is None:
+            self.prompts_of = None
+            return
+        self.prompts_of = self.frame, pl.concat([kept, ids.unique()]).unique()
+
+    def retagged(self, before: pl.DataFrame) -> None:
+        """:attr:`frame` is ``before`` with another label (:func:`retag`): its prompt ids as
+        :func:`file_prompts` gives them are the same (a folder taken off or put back on an id
+        is taken off by it), so the ones kept for ``before`` stay."""
+        if self.prompts_of is not None and self.prompts_of[0] is before:
+            self.prompts_of = self.frame, self.prompts_of[1]
+        else:
+            self.prompts_of = None
 
     def identity(self) -> FileIdentity | None:
         """The version that was read (what an export of its records must still find)."""
@@ -446,7 +480,7 @@ class _Recent:
 def _run_labels(files: list[_Tracked]) -> dict[RunKey, str]:
     """:func:`~evaltui.data.runs.run_labels` of the followed files that gave rows (as a fresh
     load of them labels them)."""
-    return run_labels([(t.run, t.item.source, file_prompts(t.frame, t.run)) for t in files])
+    return run_labels([(t.run, t.item.source, t.prompts()) for t in files])
 
 
 def numbered_samples(rows: pl.DataFrame) -> pl.DataFrame:
@@ -1240,7 +1274,11 @@ class Follower:
         tracked.notes = merge_notes(
             tracked.notes, notes, had_rows=tracked.frame.height > 0, new_rows=frame.height > 0
         )
-        tracked.frame = _compacted(pl.concat([tracked.frame, frame], how="vertical"))
+        earlier, tracked.frame = (
+            tracked.frame,
+            _compacted(pl.concat([tracked.frame, frame], how="vertical")),
+        )
+        tracked.grow_prompts(earlier, frame)
         self._added.append(frame)
         tracked.errors.extend(errors)
         start = tracked.consumed
@@ -1459,7 +1497,9 @@ class Follower:
         for t in read:
             if t.run is not None:
                 key = run_key(t.run, t.item.source)
-                t.frame = retag(t.frame, t.run, self._labels.get(key), labels.get(key))
+                earlier = t.frame
+                t.frame = retag(earlier, t.run, self._labels.get(key), labels.get(key))
+                t.retagged(earlier)
         self._labels = labels
         self._full = True
 

@@ -311,3 +311,80 @@ def test_a_hostile_file_name_as_a_label_is_shown_sanitised(
     assert "\x1b" not in shown and "\x07" not in shown
     # Two runs share the line: the label whole (it was cut to 18 cells, "evil␛]0;p…d␇[red]x").
     assert "evil␛]0;pwned␇[red]x" in captured.out and "evil␛]0;pwned␇[red]x" in captured.err
+
+
+def test_a_followed_update_reads_the_prompt_ids_of_its_new_rows_only(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files of one folder named after models, one of them written to: whether they are one run
+    # or a run per model is told again on every update, from the new rows' prompt ids (those of
+    # the rows before are kept), and as a fresh load tells it: first no prompt in common (one
+    # run), then one in common (two runs), then more lines of both kinds.
+    from evaltui.data import follow
+    from evaltui.data.follow import Follower
+    from tests.data.test_follow import append, assert_same
+
+    def line(model: str, prompt: str) -> str:
+        return json.dumps({"prompt": prompt, "gen": model, "answer": "a", "accuracy": 1}) + "\n"
+
+    folder = tmp_path / "pf"
+    folder.mkdir()
+    a = "".join(line("a", f"p{i}") for i in range(40))
+    (folder / "model-a.jsonl").write_text(a, encoding="utf-8")
+    (folder / "model-b.jsonl").write_text(line("b", "q0"), encoding="utf-8")
+    opts = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    follower = Follower([folder], opts)
+    assert run_table(follower.load()).keys() == {"pf"}
+    read: list[int] = []
+    made = follow.file_prompts
+
+    def counted(frame: pl.DataFrame, identity: object) -> pl.Series | None:
+        read.append(frame.height)
+        return made(frame, identity)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(follow, "file_prompts", counted)
+    steps = [
+        ([line("b", "q1"), line("b", "q2")], {"pf"}),
+        ([line("b", "p3")], {"model-a", "model-b"}),
+        ([line("b", "p4"), line("b", "q3"), line("b", "p5")], {"model-a", "model-b"}),
+        ([line("b", "q4")], {"model-a", "model-b"}),
+    ]
+    for lines, runs in steps:
+        append(folder / "model-b.jsonl", "".join(lines))
+        read.clear()
+        update = follower.poll()
+        assert update is not None
+        assert run_table(update.result).keys() == runs
+        assert_same(update.result, [folder], opts)
+        # the appended rows' ids alone were read (none of the 40 rows of model-a, nor the rows
+        # model-b had), the files relabelled or not
+        assert read == [len(lines)], read
+
+
+def test_prompts_in_common_found_in_python_equal_the_querys() -> None:
+    # A few thousand ids are looked at in Python, more by a query: both give the same groups on
+    # random groups of ids that look alike (case, spaces, NUL, a combining accent or its
+    # precomposed form, CJK, empty, null), repeated within a group or not.
+    import random
+
+    from evaltui.data import runs
+
+    alike = ["p", "P", "p ", " p", "p\x00", "", "é", "e\u0301", "題", "題 ", "0", "00", None]
+    rng = random.Random(7)
+    for _ in range(300):
+        groups = [
+            [
+                pl.Series(
+                    "prompt_id",
+                    [rng.choice(alike) for _ in range(rng.randint(1, 6))],
+                    dtype=pl.String,
+                )
+                for _ in range(rng.randint(0, 3))
+            ]
+            for _ in range(rng.randint(1, 5))
+        ]
+        few = runs._sharing(groups)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(runs, "_FEW_IDS", -1)
+            queried = runs._sharing(groups)
+        assert few == queried, (groups, few, queried)
