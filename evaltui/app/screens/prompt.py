@@ -777,7 +777,12 @@ class PromptScreen(Screen[None]):
     def next_match(self) -> None:
         """Scroll to the next match of the search in the shown generation (wrapping around)."""
         text = self.show_generation()
-        if text is None or not self.search:
+        if not self.search:
+            return
+        if text is None:
+            # Enter said nothing with no generation shown (w: only wrong, none wrong).
+            said = f"“{one_line(self.search, 40)}”: no generation is shown to search"
+            self.app.notify(said + (" (w shows the others)" if self.only else ""), markup=False)
             return
         raw = self.selected_text() or ""
         plain = text.plain.lower()
