@@ -146,8 +146,10 @@ class HangingText(Visual):
 
 def scroll_a_line(view: Widget, step: int) -> None:
     """j (``step`` 1) or k (-1) on a screen of text (help, summary, bad lines): a line down or
-    up, as the arrows. They were taken by nothing there, while they move in every table."""
-    view.scroll_relative(y=step, animate=False)
+    up, as the arrows. They were taken by nothing there, while they move in every table. At
+    once: deferred to the next refresh, five j typed in a burst each went from the same line
+    and scrolled one line in all."""
+    view.scroll_relative(y=step, animate=False, immediate=True)
 
 
 def _bindings_text(
