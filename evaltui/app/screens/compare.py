@@ -856,6 +856,10 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         # A dialog takes none of the app's keys (a modal screen): ? is bound here. Out of the
         # dialog's short footer: the prompt table's footer shows "? Help".
         Binding("question_mark", "app.help", "Help", id="pair_help", show=False),
+        # j/k move as in the table behind it and in the sort menu (they were taken by nothing:
+        # 'm j j enter' compared the first run, the one under the highlight, without a word).
+        Binding("j", "move(1)", "Down", id="pair_down_j", show=False),
+        Binding("k", "move(-1)", "Up", id="pair_up_k", show=False),
     ]
 
     def __init__(
@@ -1019,6 +1023,13 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
 
     def action_cancel(self) -> None:
         self.close(None)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#pair-options", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
 
     def highlighted_run(self) -> str | None:
         """The run under the list's highlight (options are ``run-<index in runs>``)."""

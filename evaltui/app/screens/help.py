@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
+from textual.widget import Widget
 from textual.widgets import Static
 
 from evaltui.app.footer import KeysFooter
@@ -143,6 +144,14 @@ class HangingText(Visual):
         return len(self.wrapped_lines(width)) if width > 0 else 0
 
 
+def scroll_a_line(view: Widget, step: int) -> None:
+    """j (``step`` 1) or k (-1) on a screen of text (help, summary, bad lines): a line down or
+    up, as the arrows. They were taken by nothing there, while they move in every table. At
+    once: deferred to the next refresh, five j typed in a burst each went from the same line
+    and scrolled one line in all."""
+    view.scroll_relative(y=step, animate=False, immediate=True)
+
+
 def _bindings_text(
     title: str, bindings: Sequence[BindingType], everywhere: Sequence[BindingType] = ()
 ) -> str:
@@ -175,12 +184,17 @@ class HelpScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="help_back"),
         Binding("q", "app.pop_screen", "Back", id="help_back_q"),
+        Binding("j", "scroll(1)", "Scroll down", id="help_down_j", show=False),
+        Binding("k", "scroll(-1)", "Scroll up", id="help_up_k", show=False),
     ]
 
     def __init__(self, dialog: type[Screen[Any]] | None = None) -> None:
         super().__init__()
         self.dialog = dialog
         """The dialog ``?`` was pressed in: its keys are listed first; None: in order."""
+
+    def action_scroll(self, step: int) -> None:
+        scroll_a_line(self.query_one("#help", VerticalScroll), step)
 
     def compose(self) -> ComposeResult:
         from evaltui.app.app import EvalApp

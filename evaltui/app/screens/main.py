@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import HelpPanel, Input, Static
 
 from evaltui.app.display import (
     TableLayout,
@@ -1453,6 +1453,11 @@ class MainScreen(Screen[None]):
         stays in the box. Taken back, Escape, '/', 'n > 1' read together (tmux, 80x24, a busy
         app) applied the 'never solved' quick filter and lost the filter."""
         in_filter = self.focused is self.query_one("#filter", Input)  # (has_focus comes later)
+        if not in_filter and self.query(HelpPanel):
+            # The palette's "Keys" panel (Textual's) took a third of the table at 80 columns
+            # and esc left it there; q, tried next, quit the app. esc closes it first.
+            self.app.action_hide_help_panel()
+            return
         if not in_filter and self.evalapp.cancel_rescore():
             self.evalapp.say("re-scoring stopped: the scores shown stay")
         if not in_filter:

@@ -23,7 +23,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.help import HangingText
+from evaltui.app.screens.help import HangingText, scroll_a_line
 from evaltui.data.discover import natural_key
 from evaltui.data.notes import NUMBER, note_lines
 from evaltui.data.sanitize import name_line, one_line
@@ -115,6 +115,8 @@ class ProblemsScreen(Screen[None]):
             id="problems_every_line",
             tooltip="again: the lines alike said once",
         ),
+        Binding("j", "scroll(1)", "Scroll down", id="problems_down_j", show=False),
+        Binding("k", "scroll(-1)", "Scroll up", id="problems_up_k", show=False),
     ]
 
     class Built(Message):
@@ -147,6 +149,9 @@ class ProblemsScreen(Screen[None]):
         yield Static(id="problems-reading", markup=False)
         yield WrappedLines(id="problems")
         yield KeysFooter(compact=False)
+
+    def action_scroll(self, step: int) -> None:
+        scroll_a_line(self.query_one("#problems", WrappedLines), step)
 
     def on_mount(self) -> None:
         self.query_one("#problems-reading", Static).display = False

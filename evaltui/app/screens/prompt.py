@@ -662,13 +662,22 @@ class PromptScreen(Screen[None]):
     def reference_room(self, width: int) -> int:
         """The cells the reference gets on its line at ``width``: what is left after
         "reference: ", " · " and the start of the first run's vote (up to 40 cells of it, its
-        label's included), never fewer than 12 nor more than 200."""
+        label's included), never fewer than 12 nor more than 200; a reference on one line that
+        fits in half the line gets its whole width, the vote cut instead (at 60 columns
+        '8n^2 + 4n + 1' read '8n^2 + 4n +…' beside 30 cells of the vote)."""
         vote = 0
         if self._votes is not None:
             runs, votes = self._votes
             vote = min(40, cell_width(votes[runs[0]]) + (13 if len(runs) > 1 else 0))
         # (the line's padding takes a cell each side)
-        return max(12, min(200, width - 2 - len("reference: ") - len(" · ") - vote))
+        line = width - 2 - len("reference: ") - len(" · ")
+        room = max(12, min(200, line - vote))
+        answer = self._reference
+        if answer is not None and len(answer.strip().splitlines()) == 1:
+            whole = cell_width(one_line(answer, max(len(answer), 1) * 2))
+            if whole <= line // 2:
+                room = max(room, whole)
+        return room
 
     def reference_cut(self) -> bool:
         """True when the reference's line does not show all of it at the screen's width now:
@@ -768,7 +777,12 @@ class PromptScreen(Screen[None]):
     def next_match(self) -> None:
         """Scroll to the next match of the search in the shown generation (wrapping around)."""
         text = self.show_generation()
-        if text is None or not self.search:
+        if not self.search:
+            return
+        if text is None:
+            # Enter said nothing with no generation shown (w: only wrong, none wrong).
+            said = f"“{one_line(self.search, 40)}”: no generation is shown to search"
+            self.app.notify(said + (" (w shows the others)" if self.only else ""), markup=False)
             return
         raw = self.selected_text() or ""
         plain = text.plain.lower()

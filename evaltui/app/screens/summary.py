@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 from evaltui.app.display import view_words
 from evaltui.app.footer import KeysFooter
+from evaltui.app.screens.help import scroll_a_line
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
 from evaltui.data.metrics import ScoreKind, format_score, run_kinds
@@ -308,6 +309,10 @@ class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="summary_back"),
         Binding("q", "app.pop_screen", "Back", id="summary_back_q"),
+        # j/k scroll as they move in the prompt table (they were taken by nothing: the runs
+        # below the first screenful were reached with arrows only).
+        Binding("j", "scroll(1)", "Scroll down", id="summary_down_j", show=False),
+        Binding("k", "scroll(-1)", "Scroll up", id="summary_up_k", show=False),
     ]
 
     class Ready(Message):
@@ -349,6 +354,9 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.summarize()
+
+    def action_scroll(self, step: int) -> None:
+        scroll_a_line(self.query_one("#summary-view", ScrollableContainer), step)
 
     def summarize(self) -> None:
         self._computing, self._again = True, False
