@@ -264,12 +264,6 @@ TABLE_ENTRIES = 1 << 15
 #: unit) and at most: memory per thread stays near a few times the largest. See :func:`unit_chars`.
 UNIT_CHARS = 524_288
 MAX_UNIT_CHARS = 4 * UNIT_CHARS
-#: A counting thread other than the first to encode builds its own tiktoken Encoding (~30 MB,
-#: ~0.1 s) once the characters it sent to tiktoken reach this share of those it counted lately
-#: (its last ~4-8 MB of text): ~0.55 on a multilingual mix (CJK runs are rarely seen twice),
-#: 0.02-0.08 on English reasoning traces (where encoding is a small part of a count and sharing
-#: one Encoding costs little).
-OWN_ENCODING_SHARE = 0.25
 
 
 def _byte_decoder() -> dict[str, int]:
@@ -472,26 +466,19 @@ class CountPlan:
         # pattern's lookaheads would end a piece (see _Presplit).
         separator = max(self.ids, default=0) + 1
         presplit = PRESPLITS[self.pattern]
-        # What a thread's own Encoding is built from later (~2 MB of arrays, not the ranks dict).
-        compact = self.to_arrays()
-
-        def make_encoding(plan: CountPlan) -> tiktoken.Encoding:
-            encoding = tiktoken.Encoding(
-                "evaltui-count",
-                pat_str=presplit.pattern,
-                mergeable_ranks=dict(zip(plan.tokens, plan.ids, strict=True)),
-                special_tokens={SEPARATOR: separator, MARKER: separator + 1},
-            )
-            encoding._mergeable_ranks = {}  # a 13 MiB copy of the ranks kept only for pickling
-            return encoding
-
+        # One Encoding for every counting thread: its regex has a clone per thread, and the
+        # pattern has no lookaround (see _Presplit), so nothing of one thread's encoding slows
+        # another's. (A second thread's own Encoding cost ~0.13-0.26 s to build in the first
+        # 2-thread count of a process, for no gain later; benchmarks/RESULTS.md, perf11o.)
+        encoding = tiktoken.Encoding(
+            "evaltui-count",
+            pat_str=presplit.pattern,
+            mergeable_ranks=dict(zip(self.tokens, self.ids, strict=True)),
+            special_tokens={SEPARATOR: separator, MARKER: separator + 1},
+        )
+        encoding._mergeable_ranks = {}  # a 13 MiB copy of the ranks kept only for pickling
         return FastCounter(
-            make_encoding(self),
-            _added_pass(self.raw),
-            _added_pass(self.normalized),
-            separator,
-            lambda: make_encoding(CountPlan.from_arrays(compact)),
-            presplit,
+            encoding, _added_pass(self.raw), _added_pass(self.normalized), separator, presplit
         )
 
 
@@ -637,7 +624,6 @@ class FastCounter:
         raw: _AddedPass | None,
         normalized: _AddedPass | None,
         separator: int,
-        make_encoding: Callable[[], tiktoken.Encoding] | None = None,
         presplit: _Presplit | None = None,
     ) -> None:
         self.encoding = encoding
@@ -648,12 +634,9 @@ class FastCounter:
         # With a lookaround in the pattern, tiktoken's regex scratch space belonged to the first
         # thread that encoded (its per-thread regex clones shared fancy_regex's program and the
         # pools in it). The pattern given to tiktoken has none now (see _Presplit): each clone
-        # has pools of its own. A counting thread whose units send much of their text to
-        # tiktoken still builds an Encoding of its own (see _thread_encoding; not measured again).
-        self._make_encoding = make_encoding
+        # has pools of its own, and every counting thread encodes with this one Encoding.
         self._threads_state = threading.local()
         self._claim = threading.Lock()
-        self._claimed = False
         self._separator = separator  # the id of SEPARATOR in encoding (past the vocabulary)
         self.raw = raw
         self.normalized = normalized
@@ -684,15 +667,13 @@ class FastCounter:
         for regex in self._added_regexes:
             replace_added = replace_added.str.replace_all(regex, SENTINEL + ADDED + SENTINEL)
         # A unit's one query before its chunks are numbered (see _count_unit), by whether the
-        # text is then cut by arrow_chunks and whether a pool thread counts its characters.
+        # text is then cut by arrow_chunks.
         self._unit_queries = {
-            (arrow, pooled): (
+            arrow: (
                 _HOLDS_SENTINEL.alias(_HOLDS),
-                *([_column().str.len_chars().alias(_CHARS)] if pooled else []),
                 (replace_added if arrow else _cut_and_split(replace_added)).alias(_CUT_COLUMN),
             )
             for arrow in (False, True)
-            for pooled in (False, True)
         }
         # Pieces of a long text may be cut before added tokens are matched only when no added
         # token holds a space (a cut inside one would stop it matching).
@@ -804,26 +785,17 @@ class FastCounter:
             self._pool_threads = self.threads
         pending: deque[Future[np.ndarray]] = deque()
         for rows, texts in units:
-            pending.append(self._pool.submit(self._count_unit_in_pool, rows, texts, total))
+            pending.append(self._pool.submit(self._count_unit, rows, texts, total))
             if len(pending) >= 2 * self.threads:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
-    def _count_unit_in_pool(
-        self, rows: np.ndarray, texts: list[str] | pl.Series, total: int
-    ) -> np.ndarray:
-        """:meth:`_count_unit` on a pool thread, which keeps count of the characters it counted."""
-        return self._count_unit(rows, texts, total, pooled=True)
-
-    def _count_unit(
-        self, rows: np.ndarray, texts: list[str] | pl.Series, total: int, pooled: bool = False
-    ) -> np.ndarray:
+    def _count_unit(self, rows: np.ndarray, texts: list[str] | pl.Series, total: int) -> np.ndarray:
         """Per-row sums over ``total`` rows of one unit's counts.
 
         One polars query takes the unit's texts to chunks: whether each text holds NUL (which
-        the native path uses to mark cuts), its characters (``pooled``: a pool thread keeps
-        count of them, see :meth:`_thread_encoding`), and the text with each added token
+        the native path uses to mark cuts), and the text with each added token
         replaced by :data:`ADDED` between two NULs (a chunk of its own counting one token, as
         the added token does), then a NUL before every cut, split there (with
         :attr:`arrow_cut`: the same chunks from :func:`arrow_chunks`). Texts holding NUL are
@@ -841,10 +813,8 @@ class FastCounter:
         texts = _unit_series(texts)
         counts = np.zeros(total, dtype=np.int64)
         arrow = self.arrow_cut and self.threads <= 1
-        query = self._unit_queries[arrow, pooled]
+        query = self._unit_queries[arrow]
         frame = elementwise(texts, lambda s: on_caller_frame(s, query))
-        if pooled:
-            self._note_counted(int(frame.get_column(_CHARS).sum() or 0))
         holding = frame.get_column(_HOLDS).to_numpy()
         cut = frame.get_column(_CUT_COLUMN)
         if holding.any():
@@ -943,7 +913,7 @@ class FastCounter:
         joined = SEPARATOR.join(chunks)
         if joined.count(SEPARATOR) != len(chunks) - 1 or MARKER in joined:
             # A chunk holds the separator or the marker itself: one by one (marked at once).
-            return list(map(len, self.encode_ordinary_many(chunks, len(joined))))
+            return list(map(len, self.encode_ordinary_many(chunks)))
         counts: list[int] = self._encode_joined(joined, len(chunks)).tolist()
         return counts
 
@@ -968,7 +938,7 @@ class FastCounter:
         if not clean:
             # A chunk holds the separator or the marker itself: one by one (marked at once).
             listed: list[str] = chunks.to_list()
-            counted = self.encode_ordinary_many(listed, len(joined))
+            counted = self.encode_ordinary_many(listed)
             return np.fromiter(map(len, counted), dtype=np.int64, count=len(listed))
         if ascii_only:
             del series  # (the text alone is held while tiktoken encodes it)
@@ -984,10 +954,9 @@ class FastCounter:
         holds it or the marker); ``marked``: the markers are in already."""
         if not chunks:
             return np.zeros(0, dtype=np.int64)
-        encoding = self._thread_encoding(len(joined))
         if not marked:
             joined = self._marking.mark(joined, MARKER)
-        tokens = encoding.encode_to_numpy(joined, allowed_special={SEPARATOR, MARKER})
+        tokens = self.encoding.encode_to_numpy(joined, allowed_special={SEPARATOR, MARKER})
         # The tokens between one separator and the next, less the markers among them.
         ends = np.flatnonzero(tokens == self._separator)
         bounds = np.concatenate(([-1], ends, [len(tokens)]))
@@ -1002,52 +971,18 @@ class FastCounter:
         pieces cut where :attr:`presplit` marks, each encoded on its own."""
         return self.encode_ordinary_many([text])[0]
 
-    def encode_ordinary_many(self, texts: list[str], chars: int = 0) -> list[list[int]]:
+    def encode_ordinary_many(self, texts: list[str]) -> list[list[int]]:
         """:meth:`encode_ordinary` of each text (the marker is a character none holds)."""
         joined = "".join(texts)
         marker = next(chr(c) for c in itertools.count(0xE000) if chr(c) not in joined)
         marking = self._markings.get(marker)
         if marking is None:
             marking = self._markings[marker] = self.presplit.marking(marker)
-        encode = self._thread_encoding(chars or len(joined)).encode_ordinary
+        encode = self.encoding.encode_ordinary
         return [
             [token for piece in marked.split(marker) for token in encode(piece)]
             for marked in marking.mark_many(texts, marker)
         ]
-
-    def _note_counted(self, chars: int) -> None:
-        """A pool thread counted ``chars`` more characters (see :meth:`_thread_encoding`)."""
-        state = self._threads_state
-        state.counted = getattr(state, "counted", 0) + chars
-        if state.counted > 8 * UNIT_CHARS:  # the share of recent work: halve the history
-            state.counted //= 2
-            state.encoded = getattr(state, "encoded", 0) // 2
-
-    def _thread_encoding(self, chars: int) -> tiktoken.Encoding:
-        """The Encoding this thread encodes ``chars`` characters with.
-
-        The first thread to encode uses :attr:`encoding` (tiktoken's scratch pools become its
-        own); a pool thread uses it too until what it sends to tiktoken is
-        :data:`OWN_ENCODING_SHARE` of what it counts, then builds its own.
-        """
-        state = self._threads_state
-        own: tiktoken.Encoding | None = getattr(state, "encoding", None)
-        if own is not None:
-            return own
-        if not hasattr(state, "first"):
-            with self._claim:
-                state.first, self._claimed = not self._claimed, True
-        state.encoded = getattr(state, "encoded", 0) + chars
-        counted = getattr(state, "counted", 0)
-        if (
-            state.first
-            or self._make_encoding is None
-            or not counted  # not a pool thread (a text counted on the Python path)
-            or state.encoded < OWN_ENCODING_SHARE * counted
-        ):
-            return self.encoding
-        own = state.encoding = self._make_encoding()
-        return own
 
     def _count_python(self, texts: Iterator[str], total: int) -> list[int]:
         """The ``total`` texts' counts, cut and looked up in Python (texts holding NUL, or when
@@ -1358,7 +1293,7 @@ def _column() -> pl.Expr:
 _COLUMN = "text"
 _PAD: list[pl.Expr] | None = None
 #: The columns of a unit's query (see FastCounter._count_unit).
-_HOLDS, _CHARS, _CUT_COLUMN = "holds", "chars", "cut"
+_HOLDS, _CUT_COLUMN = "holds", "cut"
 #: Whether a text holds NUL.
 _HOLDS_SENTINEL = _column().str.contains(SENTINEL, literal=True)
 #: A counting thread's new chunks joined: how many separators, whether a marker.
