@@ -383,6 +383,8 @@ class CompareScreen(Screen[None]):
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
         self.keep_cursor_on: str | None = None
         """The prompt the cursor goes back to once the runs are compared again."""
+        self._table: DataTable | None = None
+        """The table last made (the one before it may be on the screen until removed)."""
         self._reading: PromptScreen | None = None
         """The prompt screen opened from the table, until back on it: the cursor is then put
         on the prompt it shows last (`.`/`,` step it), as on the prompt table."""
@@ -654,6 +656,7 @@ class CompareScreen(Screen[None]):
         box = self.query_one("#compare-box", Container)
         box.remove_children()
         box.mount(table)
+        self._table = table
         if self.rows.height:
             row = 0
             if keep is not None:
@@ -661,7 +664,7 @@ class CompareScreen(Screen[None]):
                 row = int(found["_at"][0]) if found.height else 0
             table.place_cursor(row, min(cursor_column, len(COLUMNS) - 1))
         self.keep_cursor_on = None
-        table.focus()
+        self.set_focus(table)
         # The columns out of sight, as the table scrolls sideways (the cursor's column is
         # scrolled into view) and once it is laid out.
         self.watch(table, "scroll_x", lambda _x: self.show_status(), init=False)
@@ -735,6 +738,9 @@ class CompareScreen(Screen[None]):
         self.call_after_refresh(self.fit_top)
 
     def current_table(self) -> DataTable | None:
+        table = self._table
+        if table is not None and table.is_attached:
+            return table
         tables = self.query(".compare-table")
         return cast(DataTable, tables.first()) if tables else None
 
