@@ -383,6 +383,10 @@ class CompareScreen(Screen[None]):
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
         self.keep_cursor_on: str | None = None
         """The prompt the cursor goes back to once the runs are compared again."""
+        self._computing = False
+        """The runs are being compared (in a worker)."""
+        self._again = False
+        """The data changed while they were: compared again once that is done."""
         self._table: DataTable | None = None
         """The table last made (the one before it may be on the screen until removed)."""
         self._reading: PromptScreen | None = None
@@ -408,6 +412,10 @@ class CompareScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.compare()
+
+    def compare(self) -> None:
+        self._computing, self._again = True, False
         self.compute()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -452,6 +460,9 @@ class CompareScreen(Screen[None]):
             # Compared again after a followed update, the app quitting meanwhile: nothing to
             # show it in (mounting its table raised MountError on the way out).
             return
+        self._computing = False
+        if self._again:
+            self.compare()
         if message.comparison is None:
             loaded = run_names(cast("EvalApp", self.app))
             gone = [r for r in (self.run_a, self.run_b) if r not in loaded]
@@ -576,9 +587,15 @@ class CompareScreen(Screen[None]):
         self.call_after_refresh(self.refit)  # once the top's new height is laid out
 
     def data_changed(self) -> None:
-        """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""
+        """New scores or rows under the screen: compared again (sort, filter and cursor kept),
+        once the comparison being made is done. Two at once (two followed updates, a re-score),
+        the first one's thread could end last on a loaded machine: the screen went back to the
+        older counts and rates and kept them until the next update."""
         self.keep_cursor_on = self.cursor_prompt_id()
-        self.compute()
+        if self._computing:
+            self._again = True
+        else:
+            self.compare()
 
     def status_text(self, width: int = 200, hidden: tuple[int, int] = (0, 0)) -> str:
         """The status line in ``width`` cells: at 80 columns "(largest drop first)" ran off
