@@ -681,6 +681,9 @@ class CompareScreen(Screen[None]):
                 row = int(found["_at"][0]) if found.height else 0
             table.place_cursor(row, min(cursor_column, len(COLUMNS) - 1))
         self.keep_cursor_on = None
+        # The focus now, not a message later (table.focus()): the keys read with the one that
+        # made this table (']' then 'j j enter' at once) are bound to the focused table as they
+        # come back up to the app; they moved the table being replaced.
         self.set_focus(table)
         # The columns out of sight, as the table scrolls sideways (the cursor's column is
         # scrolled into view) and once it is laid out.
