@@ -103,6 +103,29 @@ class DataTable(_LibraryTable):
         elif row > last:
             self.move_cursor(row=last)
 
+    def on_resize(self, _event: events.Resize) -> None:
+        # (The library's _on_resize runs too: Textual calls each class's handler.)
+        self.call_after_refresh(self._cursor_row_in_sight)
+
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        if shown:
+            self.call_after_refresh(self._cursor_row_in_sight)
+
+    def _cursor_row_in_sight(self) -> None:
+        """The cursor's row scrolled back into sight when the rows shown became fewer (the
+        table shorter, a horizontal scrollbar come): scrolled to when there were more, it was
+        left under the scrollbar or just below the view (the compare table at 80x24, resized
+        from 160x50 with its cursor on row 14: rows 1-13 shown)."""
+        if not self.row_count or not self.is_attached:
+            return
+        header = self.header_height if self.show_header else 0
+        shown = self.scrollable_content_region.height - header
+        if shown <= 0:
+            return
+        row = self.cursor_row
+        if row >= int(self.scroll_y) + shown:
+            self.scroll_to(y=row - shown + 1, animate=False, immediate=True)
+
     def action_copy_selection(self) -> None:
         """ctrl+c: the library's copy posts a message no one reads, so on the first screen a
         user meets, ctrl+c (to quit, as in most programs) did nothing and said nothing; every

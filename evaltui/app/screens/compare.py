@@ -383,6 +383,12 @@ class CompareScreen(Screen[None]):
         """The compared prompts the table shows, in its order (the keys behind its rows)."""
         self.keep_cursor_on: str | None = None
         """The prompt the cursor goes back to once the runs are compared again."""
+        self._computing = False
+        """The runs are being compared (in a worker)."""
+        self._again = False
+        """The data changed while they were: compared again once that is done."""
+        self._table: DataTable | None = None
+        """The table last made (the one before it may be on the screen until removed)."""
         self._reading: PromptScreen | None = None
         """The prompt screen opened from the table, until back on it: the cursor is then put
         on the prompt it shows last (`.`/`,` step it), as on the prompt table."""
@@ -406,6 +412,10 @@ class CompareScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.compare()
+
+    def compare(self) -> None:
+        self._computing, self._again = True, False
         self.compute()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -450,6 +460,9 @@ class CompareScreen(Screen[None]):
             # Compared again after a followed update, the app quitting meanwhile: nothing to
             # show it in (mounting its table raised MountError on the way out).
             return
+        self._computing = False
+        if self._again:
+            self.compare()
         if message.comparison is None:
             loaded = run_names(cast("EvalApp", self.app))
             gone = [r for r in (self.run_a, self.run_b) if r not in loaded]
@@ -574,9 +587,15 @@ class CompareScreen(Screen[None]):
         self.call_after_refresh(self.refit)  # once the top's new height is laid out
 
     def data_changed(self) -> None:
-        """New scores or rows under the screen: compared again (sort, filter and cursor kept)."""
+        """New scores or rows under the screen: compared again (sort, filter and cursor kept),
+        once the comparison being made is done. Two at once (two followed updates, a re-score),
+        the first one's thread could end last on a loaded machine: the screen went back to the
+        older counts and rates and kept them until the next update."""
         self.keep_cursor_on = self.cursor_prompt_id()
-        self.compute()
+        if self._computing:
+            self._again = True
+        else:
+            self.compare()
 
     def status_text(self, width: int = 200, hidden: tuple[int, int] = (0, 0)) -> str:
         """The status line in ``width`` cells: at 80 columns "(largest drop first)" ran off
@@ -654,6 +673,7 @@ class CompareScreen(Screen[None]):
         box = self.query_one("#compare-box", Container)
         box.remove_children()
         box.mount(table)
+        self._table = table
         if self.rows.height:
             row = 0
             if keep is not None:
@@ -661,7 +681,10 @@ class CompareScreen(Screen[None]):
                 row = int(found["_at"][0]) if found.height else 0
             table.place_cursor(row, min(cursor_column, len(COLUMNS) - 1))
         self.keep_cursor_on = None
-        table.focus()
+        # The focus now, not a message later (table.focus()): the keys read with the one that
+        # made this table (']' then 'j j enter' at once) are bound to the focused table as they
+        # come back up to the app; they moved the table being replaced.
+        self.set_focus(table)
         # The columns out of sight, as the table scrolls sideways (the cursor's column is
         # scrolled into view) and once it is laid out.
         self.watch(table, "scroll_x", lambda _x: self.show_status(), init=False)
@@ -735,6 +758,9 @@ class CompareScreen(Screen[None]):
         self.call_after_refresh(self.fit_top)
 
     def current_table(self) -> DataTable | None:
+        table = self._table
+        if table is not None and table.is_attached:
+            return table
         tables = self.query(".compare-table")
         return cast(DataTable, tables.first()) if tables else None
 
