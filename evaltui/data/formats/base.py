@@ -509,10 +509,30 @@ def to_score(
         except ValueError:
             raise ValueError(f"score {value!r} is not a number or boolean") from None
     else:
-        raise ValueError(f"score of type {type(value).__name__} is not a number or boolean")
+        raise ValueError(f"score is {json_kind(value)}, not a number or boolean")
     if not non_finite and not math.isfinite(number):
         raise ValueError(f"score {number} is not a finite number ({finite_why})")
     return number
+
+
+def json_kind(value: Any) -> str:
+    """What JSON value ``value`` (read from a file) is, in JSON's words for a message: ``a JSON
+    number``, ``a JSON string``, ``a JSON array``, ``a JSON object``, ``JSON null``, ``JSON
+    true``/``JSON false``. Python's type names (int, str, list, dict, NoneType) are not what a
+    person sees in the file."""
+    if value is None:
+        return "JSON null"
+    if isinstance(value, bool):
+        return "JSON true" if value else "JSON false"
+    if isinstance(value, int | float):
+        return "a JSON number"
+    if isinstance(value, str):
+        return "a JSON string"
+    if isinstance(value, list | tuple):
+        return "a JSON array"
+    if isinstance(value, dict):
+        return "a JSON object"
+    return f"a {type(value).__name__} value"
 
 
 def stringify(value: Any) -> str | None:

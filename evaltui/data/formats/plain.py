@@ -38,6 +38,7 @@ from evaltui.data.formats.base import (
     folder_label,
     found_in,
     json_error,
+    json_kind,
     named,
     parse_json,
     prompt_hash,
@@ -1071,9 +1072,7 @@ class PlainReader(Reader):
         for line_no, offset, record in parsed:
             record = unbatched(record)
             if not isinstance(record, dict):
-                errors.append(
-                    LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
-                )
+                errors.append(LoadError(source, line_no, f"{json_kind(record)}, not an object"))
                 continue
             if not score_choice_told:
                 score_choice_told = True
