@@ -199,6 +199,16 @@ def iter_lines(
     A leading UTF-8 BOM is skipped but offsets stay true to the file. ``data`` may be a slice of
     a file that starts at offset ``base`` with line ``first_line``.
     """
+    for line_no, start, end, has_newline in line_spans(data, first_line, base):
+        yield line_no, base + start, data[start:end].rstrip(b"\r"), has_newline
+
+
+def line_spans(
+    data: bytes, first_line: int = 1, base: int = 0
+) -> Iterator[tuple[int, int, int, bool]]:
+    """:func:`iter_lines` without the lines' bytes: ``(line_no, start, end, has_newline)``, the
+    line being ``data[start:end]`` (its CR still there), so a caller can look at a line (its NUL
+    bytes) before it makes a copy of it."""
     start = 3 if base == 0 and data.startswith(_BOM) else 0
     newline = b"\n" if b"\n" in data else b"\r"
     line_no = first_line - 1
@@ -207,10 +217,36 @@ def iter_lines(
         line_no += 1
         end = data.find(newline, start)
         if end == -1:
-            yield line_no, base + start, data[start:].rstrip(b"\r"), False
+            yield line_no, start, size, False
             return
-        yield line_no, base + start, data[start:end].rstrip(b"\r"), True
+        yield line_no, start, end, True
         start = end + 1
+
+
+def nul_run(data: bytes, start: int, end: int) -> str | None:
+    """Why ``data[start:end]``, a line, is no record when it is mostly NUL bytes (at least half
+    of it): what a file system leaves of the blocks a crash did not write (the size grew, the
+    bytes never came). None for any other line. No JSON holds a NUL byte, yet such a line was
+    decoded and parsed as one: a 2 GB run was held three times over (its bytes, a copy, its
+    text), 6 GB, to be called a "truncated last line". Counted where it is, never copied."""
+    if data.find(b"\0", start, end) == -1:
+        return None
+    nuls = data.count(b"\0", start, end)
+    if nuls * 2 < end - start:
+        return None  # a few NULs in a line of text: its JSON error says where
+    cut = f"{_size_words(end - start - nuls)} of text and " if nuls < end - start else ""
+    return f"{cut}{_size_words(nuls)} of NUL bytes (a file cut by a crash?): not read"
+
+
+def _size_words(size: int) -> str:
+    """``size`` bytes for a message: ``12 bytes``, ``3.4 KB``, ``200 MB``, ``2.1 GB``."""
+    if size < 1000:
+        return plural(size, "byte")
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    raise AssertionError("unreachable")
 
 
 def read_window(path: Path, window: Window | None) -> bytes:
@@ -265,7 +301,12 @@ def iter_json_lines(
     data = read_window(path, window)
     bad_utf8: list[int] = []
     base, first_line = (window.start, window.first_line) if window else (0, 1)
-    for line_no, offset, raw, has_newline in iter_lines(data, base, first_line):
+    for line_no, start, end, has_newline in line_spans(data, first_line, base):
+        nuls = nul_run(data, start, end)
+        if nuls is not None:
+            errors.append(LoadError(source, line_no, nuls))
+            continue
+        offset, raw = base + start, data[start:end].rstrip(b"\r")
         if not raw.strip():
             continue
         text, valid = decode_line(raw)
