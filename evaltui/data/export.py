@@ -1276,6 +1276,11 @@ def manifest_named_by_output(path: str | os.PathLike[str], beside: Path) -> Iter
     except (OutputAppeared, NotPutInPlace):
         raise
     except OSError as exc:
+        if exc.filename is not None and os.fspath(exc.filename) not in (
+            os.fspath(beside),
+            os.path.realpath(beside),
+        ):
+            raise  # about its folder (a file where a folder is to be made): the output's too
         reason = "a folder is there" if exc.errno == errno.EISDIR else exc.strerror or str(exc)
         raise OSError(
             exc.errno, f"its manifest {beside.name} beside it: {reason}", os.fspath(path)
