@@ -24,8 +24,9 @@ async def test_an_unscored_prompt_has_no_correct_count(make_app: Any, tmp_path: 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for descending in (True, False):
-            app.request_view(app.wanted.replace(sort=Sort("n_correct", descending=descending)))
-            await wait_until(pilot, lambda: app.view.sort == Sort("n_correct", descending))
+            wanted = Sort("n_correct", descending=descending)
+            app.request_view(app.wanted.replace(sort=wanted))
+            await wait_until(pilot, lambda wanted=wanted: app.view.sort == wanted)
             await settle(pilot)
             assert app.rows is not None
             assert app.rows["prompt"].to_list()[-1] == "unscored"
