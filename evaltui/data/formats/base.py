@@ -470,7 +470,11 @@ def verdict_list(value: Any) -> bool:
 
 
 def to_score(
-    value: Any, *, non_finite: bool = False, finite_why: str = "this format writes none"
+    value: Any,
+    *,
+    non_finite: bool = False,
+    finite_why: str = "this format writes none",
+    percent: bool = False,
 ) -> float | None:
     """Turn a stored score (bool, int, float, numeric string, 'C'/'I'/'P') into a float; None = unscored.
 
@@ -483,6 +487,8 @@ def to_score(
     (``non_finite=True``: lm-eval's ``mae`` reaches Infinity, Inspect writes NaN) and is kept
     as it is; anywhere else it is the line's error, never a silent unscored row, and
     ``finite_why`` says why the format has none (its writer's own words: what it stores).
+    ``percent``: a number with a percent sign (``"50%"``) is that fraction (0.5), for formats
+    written by hand or by a user's script (their reader notes such readings).
     """
     if value is None:
         return None
@@ -504,6 +510,12 @@ def to_score(
             return 0.0
         if lowered in _PARTIAL:
             return 0.5
+        if percent and text.endswith("%"):
+            try:
+                number = float(text[:-1].strip()) / 100
+            except ValueError:
+                raise ValueError(f"score {value!r} is not a number or boolean") from None
+            text = str(number)
         try:
             number = float(text)
         except ValueError:

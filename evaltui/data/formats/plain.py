@@ -48,6 +48,7 @@ from evaltui.data.formats.base import (
     to_score,
 )
 from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named, name_direction
+from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -345,9 +346,9 @@ _BAD_UTF8 = re.compile(
     re.DOTALL,
 )
 #: The plain reader's "<source>: a NaN or infinite score on N line(s) (a, b, …), as …" note, and
-#: its "a null or empty score on …" note.
+#: its "a null or empty score on …" and "a text score on …" notes.
 _NON_FINITE = re.compile(
-    r"(?P<head>.*: a (?:NaN or infinite|null or empty) score on )(?P<count>[\d,]+) lines? "
+    r"(?P<head>.*: a (?:NaN or infinite|null or empty|text) score on )(?P<count>[\d,]+) lines? "
     r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as .*)",
     re.DOTALL,
 )
@@ -815,8 +816,9 @@ def _plain_score(value: Any) -> float | None:
     """A plain record's score as a float (:func:`~evaltui.data.formats.base.to_score`), NaN or
     infinity kept: the record's writer is the user's own script, whose ``json.dumps`` writes a
     ``float('nan')`` (a grader that failed, a reward of no value) as ``NaN``. The caller shows
-    such a generation unscored, with a note."""
-    return to_score(value, non_finite=True)
+    such a generation unscored, with a note. A hand-made file's score may be text (``"50%"``,
+    ``"0.5"``, ``"true"``, ``"correct"``): read as the number it says, and the caller notes it."""
+    return to_score(value, non_finite=True, percent=True)
 
 
 def _quoted(names: list[str], most: int = 4) -> str:
@@ -836,7 +838,7 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
         if item is None or isinstance(item, list | dict):
             continue
         try:
-            to_score(item, non_finite=True)
+            _plain_score(item)
         except ValueError:
             continue
         found.append(str(key))
@@ -1090,6 +1092,9 @@ class PlainReader(Reader):
         metric_said = False  # a note of the file says what --metric did
         no_score: list[int] = []  # lines whose score field is there, null or empty
         nulls: list[int] = []  # lines whose list of generations holds a null
+        # lines whose score is text read as a number ("50%", "true"), and the first few readings
+        texts: list[int] = []
+        readings: dict[str, float] = {}
         first_keys: list[str] = []
         dict_fields: set[str] = set()  # the first record's fields holding a dict
         told: set[str] = set()
@@ -1191,6 +1196,7 @@ class PlainReader(Reader):
                     nulls,
                     no_score,
                     by_name,
+                    (texts, readings),
                 ):
                     if how not in told:
                         told.add(how)
@@ -1228,6 +1234,14 @@ class PlainReader(Reader):
                 f"{source}: every score is -1 or 1, as a pass/fail reward writes (verl's DAPO:"
                 " 1 correct, -1 wrong): read as a continuous score, its mean in its own units;"
                 " --correct-threshold 0 makes 1 correct (pass@k, maj@k, solved)"
+            )
+        if texts:
+            said = ", ".join(
+                f"{name_line(repr(text), 24)} as {score:g}" for text, score in readings.items()
+            )
+            notes.append(
+                f"{source}: a text score on {self.places(len(texts))} ({self.numbers(texts)}), as a"
+                f" hand-made file writes: read as the number it says (e.g. {said})"
             )
         if no_score:
             notes.append(
@@ -1288,6 +1302,7 @@ class PlainReader(Reader):
         nulls: list[int],
         no_score: list[int],
         by_name: list[int],
+        as_text: tuple[list[int], dict[str, float]] = ([], {}),
     ) -> tuple[str, ...]:
         """Add the record's generations (of its training ``step``, or None); returns what the
         file's notes say about how. A line whose score is one of several named ones (a dict's
@@ -1296,10 +1311,18 @@ class PlainReader(Reader):
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
         a null (an empty generation) into ``nulls``, and a line whose score field holds a null or
-        an empty string (no score, shown unscored) into ``no_score``."""
+        an empty string (no score, shown unscored) into ``no_score``; a line whose score is
+        text read as a number (``"50%"``) into ``as_text``'s lines, the first few readings
+        beside them."""
 
         def score_of(value: Any) -> float | None:
             score = _plain_score(value)
+            if isinstance(value, str) and score is not None and math.isfinite(score):
+                lines, readings = as_text
+                if not lines or lines[-1] != line_no:
+                    lines.append(line_no)
+                if len(readings) < 3:
+                    readings.setdefault(value, score)
             if (
                 score is None
                 and score_key is not None
