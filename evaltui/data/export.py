@@ -346,7 +346,7 @@ def _put_in_place(staged: list[tuple[str, Path]], fresh: set[Path]) -> None:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
-                raise NotPutInPlace(exc.errno, exc.strerror, str(target)) from exc
+                raise _not_put_in_place(exc, target, staged) from exc
     except BaseException:
         for target, old, new in reversed(done):
             with contextlib.suppress(OSError):
@@ -395,6 +395,17 @@ def _claim(tmp: str, target: Path) -> bool:
             raise OutputAppeared(errno.EEXIST, "written meanwhile", str(target)) from None
         return False
     return True
+
+
+def _not_put_in_place(exc: OSError, target: Path, staged: list[tuple[str, Path]]) -> OSError:
+    """The error for ``target`` that could not be put in place: named as the output whose
+    manifest it is, when it is one (the user asked for the output, not its manifest)."""
+    for _tmp, output in staged:
+        beside = manifest_path(output)
+        if output != target and beside == target:
+            reason = f"its manifest {beside.name} beside it: {exc.strerror or exc}"
+            return NotPutInPlace(exc.errno, reason, str(output))
+    return NotPutInPlace(exc.errno, exc.strerror, str(target))
 
 
 class NotPutInPlace(OSError):
@@ -1173,7 +1184,8 @@ def marked(path: str | os.PathLike[str], kind: str) -> Iterator[None]:
     # Readable by whom the output is (an existing one's mode; 0600 kept it private, and its
     # manifest, which names its sources and their lines, was 0644)
     output = Path(os.path.realpath(path))
-    write_with(target, lambda h: json.dump(json_safe(data), h, indent=2), like=output)
+    with manifest_named_by_output(path, target):
+        write_with(target, lambda h: json.dump(json_safe(data), h, indent=2), like=output)
     try:
         yield
     except BaseException:
@@ -1248,9 +1260,31 @@ def mark_output(path: str | os.PathLike[str], kind: str, **details: Any) -> None
     if is_stdout(path) or not written.is_file():  # stdout, a device: nothing on disk to mark
         return
     data = manifest(target, kind, size=written.stat().st_size, **details)
-    write_with(
-        manifest_path(target), lambda h: json.dump(json_safe(data), h, indent=2), like=written
-    )
+    beside = manifest_path(target)
+    with manifest_named_by_output(path, beside):
+        write_with(beside, lambda h: json.dump(json_safe(data), h, indent=2), like=written)
+
+
+@contextlib.contextmanager
+def manifest_named_by_output(path: str | os.PathLike[str], beside: Path) -> Iterator[None]:
+    """An error writing ``beside``, the manifest of ``path``, as an error writing ``path``: the
+    user asked for ``path`` and never named its manifest, so a message that named the manifest
+    alone ('cannot write /sys/x.json.evaltui.json', or a folder at the manifest's name read as
+    'cannot write x.json: a folder, not a file') did not say what went wrong with what."""
+    try:
+        yield
+    except (OutputAppeared, NotPutInPlace):
+        raise
+    except OSError as exc:
+        if exc.filename is not None and os.fspath(exc.filename) not in (
+            os.fspath(beside),
+            os.path.realpath(beside),
+        ):
+            raise  # about its folder (a file where a folder is to be made): the output's too
+        reason = "a folder is there" if exc.errno == errno.EISDIR else exc.strerror or str(exc)
+        raise OSError(
+            exc.errno, f"its manifest {beside.name} beside it: {reason}", os.fspath(path)
+        ) from exc
 
 
 def write_problems(

@@ -865,8 +865,9 @@ def _fixed_exprs(
         *_kind_columns(kinds),
     ]
     second = [
-        # No threshold, no correctness: null, not 0 (a continuous score is not "never solved").
-        pl.when(pl.col("correct_threshold").is_null())
+        # No threshold, no correctness: null, not 0 (a continuous score is not "never solved");
+        # nor for a prompt with no scored generation: 0 claimed none of them was correct.
+        pl.when(pl.col("correct_threshold").is_null() | (pl.col("n_scored") == 0))
         .then(None)
         .otherwise(pl.col("n_correct"))
         .alias("n_correct"),

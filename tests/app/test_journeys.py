@@ -388,7 +388,11 @@ async def test_prompt_screen_position_search_marker_and_empty_state(
         await pilot.press("w", "w", "full_stop")
         await pilot.pause()
         title = text_of(app, "#prompt-title")
-        assert title.startswith("prompt 2 of 3") and "0/0 correct (1 unscored)" in title
+        assert (
+            title.startswith("prompt 2 of 3")
+            and "unscored (1 generation)" in title
+            and "correct" not in title
+        )
         assert "unscored generations do not vote" in text_of(app, "#prompt-answer")
 
 

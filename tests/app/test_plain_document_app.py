@@ -60,4 +60,4 @@ async def test_a_bad_record_is_listed_at_the_line_it_starts_on(
         assert isinstance(app.screen, ProblemsScreen)
         shown = screen_text(app)
         assert "1 bad line (counted, not used)" in shown
-        assert f"model-a/results.json:{line}: record 5: not a JSON object (str)" in shown
+        assert f"model-a/results.json:{line}: record 5: a JSON string, not an object" in shown

@@ -229,7 +229,7 @@ def test_truncated_line_left_by_a_failed_dump(tmp_path: Path) -> None:
     [
         ('{"id": 5, "prompt": "p", "output": "o"}', "missing score"),
         ('{"id": 5, "prompt": "p", "output": "o", "score": "high"}', "'high'"),
-        ('{"id": 5, "prompt": "p", "output": "o", "score": [1]}', "list"),
+        ('{"id": 5, "prompt": "p", "output": "o", "score": [1]}', "a JSON array"),
         ("[1]", "not an object"),
         ('{"id": 5, "prompt": "p", "out', "truncated last line"),
     ],

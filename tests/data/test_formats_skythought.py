@@ -395,9 +395,14 @@ def test_other_json_is_not_skythought(tmp_path: Path) -> None:
     [
         ('{\n "0": {"prompt": "x", "responses": [\n', 3, "not valid JSON (truncated?)", 0),
         ('{"0": {"prompt": "x"}, "1": {"responses": [{"content": "y"}]}}', 1, "no 'responses'", 1),
-        ('{"0": {"prompt": "x", "responses": "oops"}}', 1, "neither a list nor an object", 0),
+        (
+            '{"0": {"prompt": "x", "responses": "oops"}}',
+            1,
+            "is a JSON string, neither an array nor an object",
+            0,
+        ),
         ('{"0": {"prompt": "x", "responses": []}}', 1, "'responses' is empty", 0),
-        ('{"0": {"responses": [{"content": "a"}, 5]}}', 1, "response 1: a JSON int", 1),
+        ('{"0": {"responses": [{"content": "a"}, 5]}}', 1, "response 1: a JSON number", 1),
         ('{"0": {"responses": [{"reason": "", "correctness": true}]}}', 1, "no 'content'", 0),
         ('{"0": {"responses": [{"content": "a", "correctness": "maybe"}]}}', 1, "'maybe'", 0),
         ("[1, 2]", 1, "has no 'responses'", 0),
@@ -1091,7 +1096,7 @@ def test_an_entry_error_is_told_at_the_line_its_entry_starts(tmp_path: Path) -> 
     text = path.read_text(encoding="utf-8")
     result = read(path)
     assert [(e.line, e.reason) for e in result.errors] == [
-        (_line_of(text, '    "1": {'), "entry '1', response 1: a JSON str, not an object"),
+        (_line_of(text, '    "1": {'), "entry '1', response 1: a JSON string, not an object"),
         (_line_of(text, '    "2": {'), "entry '2': 'responses' is empty"),
     ]
     assert result.frame.height == 7

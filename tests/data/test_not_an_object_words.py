@@ -43,6 +43,6 @@ def test_a_line_not_an_object_is_said_so(
     result = get_reader(reader).read(path, path.name, ReadOptions())
     assert result.frame.height == whole.frame.height  # every other line still read
     reasons = {error.line: error.reason for error in result.errors}
-    assert reasons[2] == f"{what} (a JSON int, not an object)"
-    assert reasons[3] == f"{what} (a JSON list, not an object)"
+    assert reasons[2] == f"{what} (a JSON number, not an object)"
+    assert reasons[3] == f"{what} (a JSON array, not an object)"
     assert reasons[4].startswith(f"{what} (missing ")

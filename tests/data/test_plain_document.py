@@ -104,7 +104,9 @@ def test_a_record_that_is_not_a_record_is_counted_at_the_line_it_starts_on(
         (string_line, "record 2"),
         (no_gen_line, "record 3"),
     ]
-    assert str(result.errors[0]) == f"out.json:{string_line}: record 2: not a JSON object (str)"
+    assert (
+        str(result.errors[0]) == f"out.json:{string_line}: record 2: a JSON string, not an object"
+    )
     assert "no generation field" in result.errors[1].reason
     assert [f.errors for f in result.files] == [2]
     # On one line, every record starts on line 1; its number tells them apart.
@@ -409,7 +411,7 @@ def test_a_document_with_a_bom_and_windows_or_old_mac_line_endings(
     result = quick(path)
     assert rows(result) == ROWS[:2]
     (error,) = result.errors
-    assert (error.line, error.reason) == (8, "record 2: not a JSON object (str)")
+    assert (error.line, error.reason) == (8, "record 2: a JSON string, not an object")
     out = tmp_path / "r.jsonl"
     export_view("records", result.stats, result.generations, result.files, out)
     assert out.read_text(encoding="utf-8").splitlines() == [

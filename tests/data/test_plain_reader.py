@@ -88,8 +88,8 @@ def test_score_strings_read_as_inspect_letters(tmp_path: Path) -> None:
     ("line", "reason"),
     [
         ("{not json", "not valid JSON"),
-        ("[1, 2]", "not a JSON object (list)"),
-        ('"text"', "not a JSON object (str)"),
+        ("[1, 2]", "a JSON array, not an object"),
+        ('"text"', "a JSON string, not an object"),
         ('{"gen": "g", "accuracy": 1}', "no prompt field"),
         ('{"prompt": "p", "accuracy": 1}', "no generation field"),
         # A field that is there but null was 'no … field (looked for …)', naming the field it

@@ -357,10 +357,13 @@ class PromptScreen(Screen[None]):
                 metric = one_line(kind.metric or "score", 20)
                 mean = cast("float | None", mine["accuracy"].mean())
                 counts[run] = f"mean {metric} {format_score(mean)}"
+            elif not scored:
+                # No scored generation: "0/0 correct" claimed a count of correct ones.
+                counts[run] = f"unscored ({plural(mine.height, 'generation')})"
             else:
                 correct = int(mine["_correct"].sum() or 0)
                 counts[run] = f"{correct}/{scored} correct"
-            if mine.height > scored:
+            if scored and mine.height > scored:
                 counts[run] += f" ({mine.height - scored} unscored)"
             if "prompt_score" in mine.columns and mine["prompt_score"].null_count() < mine.height:
                 # The prompt's own score (an Inspect epochs reducer, lm-eval's vote over

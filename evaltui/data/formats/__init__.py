@@ -45,6 +45,7 @@ from evaltui.data.formats.qwen_math import QwenMathReader
 from evaltui.data.formats.skythought import SkyThoughtReader
 from evaltui.data.marks import is_manifest, written_by_evaltui
 from evaltui.data.sanitize import name_line
+from evaltui.data.wording import plural
 
 __all__ = [
     "READERS",
@@ -147,6 +148,40 @@ def _is_json(raw: bytes) -> bool:
     except (ValueError, RecursionError):
         return False
     return True
+
+
+#: What a blank line holds (a byte-order mark at the start of the file too).
+_BLANK = b"\xef\xbb\xbf \t\r\n"
+
+
+def _blank_reason(path: Path) -> str:
+    """Why a file whose head is blank is skipped: "empty file" only when it has no byte; a file
+    of blank lines says how many (it read "empty file", as if it had nothing at all: a writer
+    that wrote newlines alone is worth knowing); one whose blank start is longer than the head
+    detection judges says where its first content is. Read in chunks, never held whole."""
+    lines = size = 0
+    last = b""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                content = chunk.strip(_BLANK)
+                if content:
+                    first = lines + chunk[: chunk.index(content[:1])].count(b"\n") + 1
+                    return (
+                        f"{plural(first - 1, 'blank line')} before its first content (line"
+                        f" {first:,}), more than {HEAD_BYTES // 1024} KiB: no reader recognises"
+                        " the file by its start"
+                    )
+                lines += chunk.count(b"\n")
+                size += len(chunk)
+                last = chunk[-1:]
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if size == 0:
+        return "empty file"
+    if last != b"\n":
+        lines += 1  # a last line without its newline
+    return f"{plural(lines, 'blank line')}, no record"
 
 
 def detection_head(path: Path) -> bytes:
@@ -282,8 +317,8 @@ def detect(
     own = written_by_evaltui(path, head, named)
     if own is not None:
         return Detection(None, reason=own)
-    if not head.strip(b"\xef\xbb\xbf \t\r\n"):
-        return Detection(None, reason="empty file")
+    if not head.strip(_BLANK):
+        return Detection(None, reason=_blank_reason(path))
     lfs = _lfs_pointer(head)
     if lfs is not None:
         return Detection(None, reason=lfs)

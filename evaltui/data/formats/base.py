@@ -470,7 +470,11 @@ def verdict_list(value: Any) -> bool:
 
 
 def to_score(
-    value: Any, *, non_finite: bool = False, finite_why: str = "this format writes none"
+    value: Any,
+    *,
+    non_finite: bool = False,
+    finite_why: str = "this format writes none",
+    percent: bool = False,
 ) -> float | None:
     """Turn a stored score (bool, int, float, numeric string, 'C'/'I'/'P') into a float; None = unscored.
 
@@ -483,6 +487,8 @@ def to_score(
     (``non_finite=True``: lm-eval's ``mae`` reaches Infinity, Inspect writes NaN) and is kept
     as it is; anywhere else it is the line's error, never a silent unscored row, and
     ``finite_why`` says why the format has none (its writer's own words: what it stores).
+    ``percent``: a number with a percent sign (``"50%"``) is that fraction (0.5), for formats
+    written by hand or by a user's script (their reader notes such readings).
     """
     if value is None:
         return None
@@ -504,15 +510,41 @@ def to_score(
             return 0.0
         if lowered in _PARTIAL:
             return 0.5
+        if percent and text.endswith("%"):
+            try:
+                number = float(text[:-1].strip()) / 100
+            except ValueError:
+                raise ValueError(f"score {value!r} is not a number or boolean") from None
+            text = str(number)
         try:
             number = float(text)
         except ValueError:
             raise ValueError(f"score {value!r} is not a number or boolean") from None
     else:
-        raise ValueError(f"score of type {type(value).__name__} is not a number or boolean")
+        raise ValueError(f"score is {json_kind(value)}, not a number or boolean")
     if not non_finite and not math.isfinite(number):
         raise ValueError(f"score {number} is not a finite number ({finite_why})")
     return number
+
+
+def json_kind(value: Any) -> str:
+    """What JSON value ``value`` (read from a file) is, in JSON's words for a message: ``a JSON
+    number``, ``a JSON string``, ``a JSON array``, ``a JSON object``, ``JSON null``, ``JSON
+    true``/``JSON false``. Python's type names (int, str, list, dict, NoneType) are not what a
+    person sees in the file."""
+    if value is None:
+        return "JSON null"
+    if isinstance(value, bool):
+        return "JSON true" if value else "JSON false"
+    if isinstance(value, int | float):
+        return "a JSON number"
+    if isinstance(value, str):
+        return "a JSON string"
+    if isinstance(value, list | tuple):
+        return "a JSON array"
+    if isinstance(value, dict):
+        return "a JSON object"
+    return f"a {type(value).__name__} value"
 
 
 def stringify(value: Any) -> str | None:

@@ -44,6 +44,7 @@ from evaltui.data.formats.base import (
     chat_message_text,
     chat_text,
     companion_json,
+    json_kind,
     named,
     prompt_hash,
     stringify,
@@ -239,9 +240,7 @@ class InternBootcampReader(Reader):
         for line, offset, record in parsed:
             with rows.entry(errors, source, line):
                 if not isinstance(record, dict):
-                    errors.append(
-                        LoadError(source, line, f"a JSON {type(record).__name__}, not an object")
-                    )
+                    errors.append(LoadError(source, line, f"{json_kind(record)}, not an object"))
                     continue
                 missing = sorted(REQUIRED - set(record))
                 if missing:

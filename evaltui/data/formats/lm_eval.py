@@ -61,6 +61,7 @@ from evaltui.data.formats.base import (
     companion_json,
     entry_guard,
     json_document,
+    json_kind,
     named,
     reference_aliases,
     reference_text,
@@ -1187,7 +1188,7 @@ class LmEvalReader(Reader):
                 why = (
                     "missing " + ", ".join(sorted(REQUIRED - set(record)))
                     if isinstance(record, dict)
-                    else f"a JSON {type(record).__name__}, not an object"
+                    else f"{json_kind(record)}, not an object"
                 )
                 errors.append(LoadError(source, line, f"not an lm-eval sample record ({why})"))
         directions = _directions(results, task)

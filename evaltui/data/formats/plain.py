@@ -38,6 +38,7 @@ from evaltui.data.formats.base import (
     folder_label,
     found_in,
     json_error,
+    json_kind,
     named,
     parse_json,
     prompt_hash,
@@ -47,6 +48,7 @@ from evaltui.data.formats.base import (
     to_score,
 )
 from evaltui.data.metrics import LOWER_IS_BETTER_NAME, measure_named, name_direction
+from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
 from evaltui.data.wording import first_few, flag_words, plural
 
@@ -198,6 +200,16 @@ def iter_lines(
     A leading UTF-8 BOM is skipped but offsets stay true to the file. ``data`` may be a slice of
     a file that starts at offset ``base`` with line ``first_line``.
     """
+    for line_no, start, end, has_newline in line_spans(data, first_line, base):
+        yield line_no, base + start, data[start:end].rstrip(b"\r"), has_newline
+
+
+def line_spans(
+    data: bytes, first_line: int = 1, base: int = 0
+) -> Iterator[tuple[int, int, int, bool]]:
+    """:func:`iter_lines` without the lines' bytes: ``(line_no, start, end, has_newline)``, the
+    line being ``data[start:end]`` (its CR still there), so a caller can look at a line (its NUL
+    bytes) before it makes a copy of it."""
     start = 3 if base == 0 and data.startswith(_BOM) else 0
     newline = b"\n" if b"\n" in data else b"\r"
     line_no = first_line - 1
@@ -206,10 +218,36 @@ def iter_lines(
         line_no += 1
         end = data.find(newline, start)
         if end == -1:
-            yield line_no, base + start, data[start:].rstrip(b"\r"), False
+            yield line_no, start, size, False
             return
-        yield line_no, base + start, data[start:end].rstrip(b"\r"), True
+        yield line_no, start, end, True
         start = end + 1
+
+
+def nul_run(data: bytes, start: int, end: int) -> str | None:
+    """Why ``data[start:end]``, a line, is no record when it is mostly NUL bytes (at least half
+    of it): what a file system leaves of the blocks a crash did not write (the size grew, the
+    bytes never came). None for any other line. No JSON holds a NUL byte, yet such a line was
+    decoded and parsed as one: a 2 GB run was held three times over (its bytes, a copy, its
+    text), 6 GB, to be called a "truncated last line". Counted where it is, never copied."""
+    if data.find(b"\0", start, end) == -1:
+        return None
+    nuls = data.count(b"\0", start, end)
+    if nuls * 2 < end - start:
+        return None  # a few NULs in a line of text: its JSON error says where
+    cut = f"{_size_words(end - start - nuls)} of text and " if nuls < end - start else ""
+    return f"{cut}{_size_words(nuls)} of NUL bytes (a file cut by a crash?): not read"
+
+
+def _size_words(size: int) -> str:
+    """``size`` bytes for a message: ``12 bytes``, ``3.4 KB``, ``200 MB``, ``2.1 GB``."""
+    if size < 1000:
+        return plural(size, "byte")
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if size < scale * 1000 or unit == "GB":
+            value = size / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:,.0f} {unit}"
+    raise AssertionError("unreachable")
 
 
 def read_window(path: Path, window: Window | None) -> bytes:
@@ -264,7 +302,12 @@ def iter_json_lines(
     data = read_window(path, window)
     bad_utf8: list[int] = []
     base, first_line = (window.start, window.first_line) if window else (0, 1)
-    for line_no, offset, raw, has_newline in iter_lines(data, base, first_line):
+    for line_no, start, end, has_newline in line_spans(data, first_line, base):
+        nuls = nul_run(data, start, end)
+        if nuls is not None:
+            errors.append(LoadError(source, line_no, nuls))
+            continue
+        offset, raw = base + start, data[start:end].rstrip(b"\r")
         if not raw.strip():
             continue
         text, valid = decode_line(raw)
@@ -303,9 +346,9 @@ _BAD_UTF8 = re.compile(
     re.DOTALL,
 )
 #: The plain reader's "<source>: a NaN or infinite score on N line(s) (a, b, …), as …" note, and
-#: its "a null or empty score on …" note.
+#: its "a null or empty score on …" and "a text score on …" notes.
 _NON_FINITE = re.compile(
-    r"(?P<head>.*: a (?:NaN or infinite|null or empty) score on )(?P<count>[\d,]+) lines? "
+    r"(?P<head>.*: a (?:NaN or infinite|null or empty|text) score on )(?P<count>[\d,]+) lines? "
     r"\((?P<lines>\d+(?:, \d+)*)(?P<more>…?)\)(?P<tail>, as .*)",
     re.DOTALL,
 )
@@ -773,8 +816,9 @@ def _plain_score(value: Any) -> float | None:
     """A plain record's score as a float (:func:`~evaltui.data.formats.base.to_score`), NaN or
     infinity kept: the record's writer is the user's own script, whose ``json.dumps`` writes a
     ``float('nan')`` (a grader that failed, a reward of no value) as ``NaN``. The caller shows
-    such a generation unscored, with a note."""
-    return to_score(value, non_finite=True)
+    such a generation unscored, with a note. A hand-made file's score may be text (``"50%"``,
+    ``"0.5"``, ``"true"``, ``"correct"``): read as the number it says, and the caller notes it."""
+    return to_score(value, non_finite=True, percent=True)
 
 
 def _quoted(names: list[str], most: int = 4) -> str:
@@ -794,7 +838,7 @@ def _dict_score(field: str, value: dict[Any, Any], wanted: str | None) -> tuple[
         if item is None or isinstance(item, list | dict):
             continue
         try:
-            to_score(item, non_finite=True)
+            _plain_score(item)
         except ValueError:
             continue
         found.append(str(key))
@@ -1048,6 +1092,9 @@ class PlainReader(Reader):
         metric_said = False  # a note of the file says what --metric did
         no_score: list[int] = []  # lines whose score field is there, null or empty
         nulls: list[int] = []  # lines whose list of generations holds a null
+        # lines whose score is text read as a number ("50%", "true"), and the first few readings
+        texts: list[int] = []
+        readings: dict[str, float] = {}
         first_keys: list[str] = []
         dict_fields: set[str] = set()  # the first record's fields holding a dict
         told: set[str] = set()
@@ -1071,9 +1118,7 @@ class PlainReader(Reader):
         for line_no, offset, record in parsed:
             record = unbatched(record)
             if not isinstance(record, dict):
-                errors.append(
-                    LoadError(source, line_no, f"not a JSON object ({type(record).__name__})")
-                )
+                errors.append(LoadError(source, line_no, f"{json_kind(record)}, not an object"))
                 continue
             if not score_choice_told:
                 score_choice_told = True
@@ -1151,6 +1196,7 @@ class PlainReader(Reader):
                     nulls,
                     no_score,
                     by_name,
+                    (texts, readings),
                 ):
                     if how not in told:
                         told.add(how)
@@ -1188,6 +1234,14 @@ class PlainReader(Reader):
                 f"{source}: every score is -1 or 1, as a pass/fail reward writes (verl's DAPO:"
                 " 1 correct, -1 wrong): read as a continuous score, its mean in its own units;"
                 " --correct-threshold 0 makes 1 correct (pass@k, maj@k, solved)"
+            )
+        if texts:
+            said = ", ".join(
+                f"{name_line(repr(text), 24)} as {score:g}" for text, score in readings.items()
+            )
+            notes.append(
+                f"{source}: a text score on {self.places(len(texts))} ({self.numbers(texts)}), as a"
+                f" hand-made file writes: read as the number it says (e.g. {said})"
             )
         if no_score:
             notes.append(
@@ -1248,6 +1302,7 @@ class PlainReader(Reader):
         nulls: list[int],
         no_score: list[int],
         by_name: list[int],
+        as_text: tuple[list[int], dict[str, float]] = ([], {}),
     ) -> tuple[str, ...]:
         """Add the record's generations (of its training ``step``, or None); returns what the
         file's notes say about how. A line whose score is one of several named ones (a dict's
@@ -1256,10 +1311,18 @@ class PlainReader(Reader):
         A NaN or infinite score is the generation's no score (:func:`_plain_score`); its line
         goes into ``non_finite`` for the file's note, and a line whose list of generations holds
         a null (an empty generation) into ``nulls``, and a line whose score field holds a null or
-        an empty string (no score, shown unscored) into ``no_score``."""
+        an empty string (no score, shown unscored) into ``no_score``; a line whose score is
+        text read as a number (``"50%"``) into ``as_text``'s lines, the first few readings
+        beside them."""
 
         def score_of(value: Any) -> float | None:
             score = _plain_score(value)
+            if isinstance(value, str) and score is not None and math.isfinite(score):
+                lines, readings = as_text
+                if not lines or lines[-1] != line_no:
+                    lines.append(line_no)
+                if len(readings) < 3:
+                    readings.setdefault(value, score)
             if (
                 score is None
                 and score_key is not None

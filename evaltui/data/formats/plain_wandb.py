@@ -35,6 +35,7 @@ from evaltui.data.formats.base import (
     found_in,
     frame_from_rows,
     json_error,
+    json_kind,
     named,
     parse_json,
 )
@@ -202,7 +203,7 @@ def _rows(
             what = (
                 f"{plural(len(row), 'cell')} for {plural(len(columns), 'column')}"
                 if isinstance(row, list)
-                else f"not a list of cells ({type(row).__name__})"
+                else f"not a list of cells ({json_kind(row)})"
             )
             errors.append(LoadError(source, index, what))
             continue

@@ -32,6 +32,7 @@ from evaltui.data.formats.base import (
     Rows,
     RunIdentity,
     found_in,
+    json_kind,
     named,
     stringify,
     to_score,
@@ -136,7 +137,7 @@ class QwenMathReader(Reader):
                     why = (
                         "missing " + ", ".join(sorted(REQUIRED - set(record)))
                         if isinstance(record, dict)
-                        else f"a JSON {type(record).__name__}, not an object"
+                        else f"{json_kind(record)}, not an object"
                     )
                     errors.append(
                         LoadError(source, line, f"not a Qwen2.5-Math output line ({why})")

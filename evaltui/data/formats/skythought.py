@@ -41,6 +41,7 @@ from evaltui.data.formats.base import (
     RunIdentity,
     companion_json,
     json_document,
+    json_kind,
     named,
     prompt_hash,
     stringify,
@@ -273,7 +274,7 @@ def _responses(value: Any) -> list[tuple[str | None, list[Any]]]:
         if "content" in value:  # a single response
             return [(None, [value])]
         return [(str(t), r if isinstance(r, list) else [r]) for t, r in value.items()]
-    raise ValueError(f"'responses' is a {type(value).__name__}, neither a list nor an object")
+    raise ValueError(f"'responses' is {json_kind(value)}, neither an array nor an object")
 
 
 def _temperatures(entries: Iterable[Any]) -> set[str]:
@@ -694,7 +695,7 @@ class SkyThoughtReader(ContainerReader):
     def _response_problem(response: Any) -> str | None:
         """Why a response cannot be a generation row; None when it can."""
         if not isinstance(response, dict):
-            return f"a JSON {type(response).__name__}, not an object"
+            return f"{json_kind(response)}, not an object"
         if "content" not in response:
             return "no 'content'"
         try:
