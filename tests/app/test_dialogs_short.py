@@ -3,10 +3,13 @@ the buttons whole (Pilot)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import OptionList
 
@@ -16,6 +19,16 @@ from tests.app.conftest import settle, write_evals
 def inside(widget: Widget, box: Widget) -> bool:
     """Whether ``widget`` is drawn whole inside ``box``'s content (its frame's inside)."""
     return box.content_region.contains_region(widget.region)
+
+
+async def laid_out(pilot: Pilot[int], condition: Callable[[], bool], what: object) -> None:
+    """Wait up to 30 s for ``condition`` on the layout; fail naming ``what``. (A resize or a
+    dialog is laid out a refresh or more later: one pause under load read the layout before,
+    the path box still compact at 80x24.)"""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        await pilot.pause(0.05)
 
 
 async def test_the_export_dialog_fits_a_short_terminal(tmp_path: Path, make_app: Any) -> None:
@@ -35,16 +48,14 @@ async def test_the_export_dialog_fits_a_short_terminal(tmp_path: Path, make_app:
             "#export-go",
             "#export-cancel",
         ):
-            assert inside(app.screen.query_one(name), dialog), name
+            await laid_out(pilot, lambda: inside(app.screen.query_one(name), dialog), name)  # noqa: B023
         assert dialog.region.bottom <= 14  # above the footer
         await pilot.resize_terminal(80, 24)
-        await pilot.pause()
         path = app.screen.query_one("#export-path")
-        assert path.region.height == 3  # its border again
+        await laid_out(pilot, lambda: path.region.height == 3, path.region)  # its border again
         assert inside(app.screen.query_one("#export-go"), dialog)
         await pilot.resize_terminal(50, 15)
-        await pilot.pause()
-        assert path.region.height == 1
+        await laid_out(pilot, lambda: path.region.height == 1, path.region)
         assert inside(app.screen.query_one("#export-cancel"), dialog)
 
 
@@ -61,7 +72,7 @@ async def test_the_re_score_dialog_shows_its_buttons_whole(
         await pilot.pause()
         dialog = app.screen.query_one("#rescore-dialog")
         for name in ("#rescore-module", "#rescore-scope", "#rescore-go", "#rescore-cancel"):
-            assert inside(app.screen.query_one(name), dialog), name
+            await laid_out(pilot, lambda: inside(app.screen.query_one(name), dialog), name)  # noqa: B023
         go = app.screen.query_one("#rescore-go")
         assert go.region.width >= len("Re-score with math-verify") + 2
 

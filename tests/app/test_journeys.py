@@ -30,6 +30,7 @@ from evaltui.data.rescore import RescoreOptions
 from evaltui.data.sanitize import cell_width
 from evaltui.data.schema import LoadError
 from tests.app.conftest import problems_text, settle
+from tests.app.test_follow_app import wait_until
 
 SMALL = (80, 24)
 LARGE = (120, 35)
@@ -328,6 +329,9 @@ async def test_layout_at_80x24_and_widths_that_follow_resizes(evals: Path, optio
             assert keys[key].right <= 80, key
         narrow = max(len(str(table.get_row_at(i)[0])) for i in range(table.row_count))
         await pilot.resize_terminal(*LARGE)
+        # the view of the new width asked for (at the screen's resize: a settle under load
+        # could end before, and read the table of 80 columns) and shown
+        await wait_until(pilot, lambda: app.view_width == LARGE[0] and not app.view_computing)
         await settle(pilot)
         table = main.current_table()
         assert table is not None

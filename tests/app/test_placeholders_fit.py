@@ -5,10 +5,13 @@ dialog's scorer box 'module:function or'."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from evaltui.app.screens.prompt import PromptScreen
@@ -33,6 +36,17 @@ def whole_or_marked(text: str, wordings: list[str]) -> bool:
     return text in wordings or text.endswith("…")
 
 
+async def fitted(pilot: Pilot[int], box: Input, ok: Callable[[str], bool]) -> str:
+    """The box's placeholder as shown once ``ok`` holds; fails with the one shown if it does not
+    within 30 s. (Waited for: a box is fitted at its resize, a layout after the screen's; one
+    pause under load read the wording of the size before.)"""
+    deadline = time.monotonic() + 30
+    while not ok(text := shown(box)):
+        assert time.monotonic() < deadline, text
+        await pilot.pause(0.05)
+    return text
+
+
 @pytest.mark.parametrize("size", [(50, 15), (60, 20), (80, 24)])
 async def test_the_filter_and_scorer_placeholders_are_not_cut_without_a_mark(
     tmp_path: Path, make_app: Any, size: tuple[int, int]
@@ -41,27 +55,25 @@ async def test_the_filter_and_scorer_placeholders_are_not_cut_without_a_mark(
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         filter_box = app.screen.query_one("#filter", Input)
-        text = shown(filter_box)
-        assert whole_or_marked(text, FILTERS), text
+        text = await fitted(pilot, filter_box, lambda t: whole_or_marked(t, FILTERS))
         assert text.startswith("/ filter")
         if size[0] >= 80:
-            assert text == FILTER
+            await fitted(pilot, filter_box, lambda t: t == FILTER)
         await pilot.press("R")
         await settle(pilot)
         assert isinstance(app.screen, RescoreScreen)
         scorer_box = app.screen.query_one("#rescore-module", Input)
-        text = shown(scorer_box)
-        assert whole_or_marked(text, SCORERS), text
+        text = await fitted(pilot, scorer_box, lambda t: whole_or_marked(t, SCORERS))
         assert ":func" in text  # says what to type
         if size[0] >= 60:
-            assert text == SCORER
+            await fitted(pilot, scorer_box, lambda t: t == SCORER)
         # Made wider with the dialog open, the box says it whole again.
         await pilot.resize_terminal(120, 35)
         await settle(pilot)
-        assert shown(scorer_box) == SCORER
+        await fitted(pilot, scorer_box, lambda t: t == SCORER)
         await pilot.press("escape")
         await settle(pilot)
-        assert shown(app.screen.query_one("#filter", Input)) == FILTER
+        await fitted(pilot, app.screen.query_one("#filter", Input), lambda t: t == FILTER)
 
 
 async def test_the_generation_search_placeholder_fits_at_50_columns(
@@ -77,8 +89,8 @@ async def test_the_generation_search_placeholder_fits_at_50_columns(
         await settle(pilot)
         box = app.screen.query_one("#gen-search", Input)
         assert box.has_focus
-        text = shown(box)
-        assert whole_or_marked(text, SEARCHES) and text.startswith("/ search"), text
+        text = await fitted(pilot, box, lambda t: whole_or_marked(t, SEARCHES))
+        assert text.startswith("/ search"), text
 
 
 def test_fitting_placeholder_takes_the_longest_that_fits() -> None:

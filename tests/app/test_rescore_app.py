@@ -17,6 +17,7 @@ from evaltui.data.loader import LoadOptions
 from evaltui.data.rescore import RescoreOptions
 from evaltui.data.sanitize import cell_width
 from tests.app.conftest import settle
+from tests.app.test_follow_app import wait_until
 
 
 def write_graded(root: Path) -> Path:
@@ -294,15 +295,27 @@ async def test_the_export_dialog_and_its_wrote_line_say_the_scores_are_rescored(
         note = screen.query_one("#export-message", Static)
         assert note.display and "re-scored with exact (stored_* beside)" in str(note.render())
         screen.query_one("#kind-records").value = True  # type: ignore[attr-defined]
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: "records unchanged; exact's scores in" in str(note.render())
+        )
         assert "records unchanged; exact's scores in manifest" in str(note.render())
         screen.query_one("#kind-combined").value = True  # type: ignore[attr-defined]
-        await pilot.pause()
-        # on the message line, not one more, and one line: the buttons stay on screen
-        assert note.region.height == 1
+        # on the message line, not one more, and one line: the buttons stay on screen (waited
+        # for: the line is laid out a refresh after its text; one pause read the records' note's
+        # two lines under load)
+        path = screen.query_one("#export-path", Input)
+        await wait_until(
+            pilot,
+            lambda: (
+                path.value == screen.default_path("combined")
+                and str(note.render()) == screen.quiet_note("combined")
+                and note.region.height == 1
+            ),
+            30,
+        )
         go = screen.query_one("#export-go", Button)
         assert go.region.bottom <= size[1] - 1 and go.region.height > 0
-        screen.query_one("#export-path", Input).value = str(tmp_path / "v.json")
+        path.value = str(tmp_path / "v.json")
         await pilot.click("#export-go")
         await settle(pilot)
         told = [n.message for n in app._notifications if n.title == "exported"]

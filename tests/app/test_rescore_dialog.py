@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.rescore import RescoreScreen
 from evaltui.data.loader import LoadOptions
 from tests.app.conftest import settle
+from tests.app.test_follow_app import wait_until
 from tests.app.test_rescore_app import write_graded
 
 SIZES = [(80, 24), (120, 35)]
@@ -83,11 +85,10 @@ async def ask(pilot: Any, scorer: str, scope: str | None = None) -> None:
 
 
 async def until_rescoring(pilot: Any) -> None:
-    for _ in range(100):
+    deadline = time.monotonic() + 30  # (100 pauses of 0.1 s: short on a loaded machine)
+    while not pilot.app.rescoring:
+        assert time.monotonic() < deadline, "the re-score did not start"
         await pilot.pause(0.1)
-        if pilot.app.rescoring:
-            return
-    raise AssertionError("the re-score did not start")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -172,10 +173,9 @@ async def test_esc_stops_a_running_rescore_and_the_next_one_runs(
         await ask(pilot, slow_scorer, "all")
         await until_rescoring(pilot)
         progress = app.main.query_one("#progress", Static)
-        for _ in range(50):  # the progress line, with how to stop it
-            await pilot.pause(0.1)
-            if "re-scoring" in str(progress.render()):
-                break
+        # the progress line, with how to stop it (waited for with a deadline of 30 s, not a
+        # count of 50 pauses of 0.1 s)
+        await wait_until(pilot, lambda: "re-scoring" in str(progress.render()), 30)
         assert "x or esc stops" in str(progress.render())
         await pilot.press("escape")
         await pilot.pause()
@@ -421,7 +421,10 @@ async def test_the_progress_line_goes_on_while_no_generation_is_done(
         await until_rescoring(pilot)
         progress = app.main.query_one("#progress", Static)
         seen: set[str] = set()
-        for _ in range(60):  # 6 s: the worker starts, then scores for 30 s
+        # The worker starts, then scores for 30 s: looked at until three seconds were seen, 20 s
+        # at most (not a count of 60 pauses of 0.1 s, all of the start's time included).
+        deadline = time.monotonic() + 20
+        while len(seen) < 3 and time.monotonic() < deadline:
             await pilot.pause(0.1)
             found = re.search(r" 0/\d+ generations · (\d+)s", str(progress.render()))
             if found:

@@ -239,7 +239,7 @@ async def test_following_and_a_rescore_each_keep_their_line_at_80x24(
         gate.touch()
         await wait_until(pilot, lambda: not app.rescoring, 60)
         # (the widget is one line high from the next layout on: not in the same frame)
-        await wait_until(pilot, lambda: progress.size.height == 1, 10)
+        await wait_until(pilot, lambda: progress.size.height == 1, 30)
         lines = shown()
         assert len(lines) == 1 and lines[0].startswith("following · "), lines
         await pilot.press("ctrl+q")
