@@ -1345,7 +1345,12 @@ class MainScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # A layout asked for while a dialog was on top is not done then: after a resize under
         # the sort menu (60x20 -> 120x35) the header, one line now, kept its second line blank.
-        self.query_one("#summary", Static).refresh(layout=True)
+        # Asked again after the next refresh: the first can be answered from the screen's
+        # arrangement of before the header's new text (a CPU-starved app, where a layout ran
+        # between the header's update and its idle), which left it two lines high for good.
+        summary = self.query_one("#summary", Static)
+        summary.refresh(layout=True)
+        self.call_after_refresh(summary.refresh, layout=True)
         self._back_from_prompt()
 
     def _back_from_prompt(self) -> None:
