@@ -31,7 +31,7 @@ from evaltui.data.sanitize import (
     cell_width,
     cut_mark,
     distinct_middle,
-    name_line,
+    id_line,
     one_line,
     pad_cells,
     visible,
@@ -482,8 +482,9 @@ class Comparison:
             )
         ]
         # Amounts and ids padded to the widest listed, in both lists: lm-eval's doc ids (23-27
-        # characters, cut at 24), a CJK id or a score of 1.852e+04 (wider than 5) left each
-        # prompt's text starting elsewhere.
+        # characters, cut in their middle at 24: cut at their end, a task's all read alike), a
+        # CJK id or a score of 1.852e+04 (wider than 5) left each prompt's text starting
+        # elsewhere.
         places = self.places()
         shown = [
             [
@@ -493,7 +494,7 @@ class Comparison:
                     # As written: on an ASCII standard output '题目一' (6 cells) is written
                     # '\\u9898\\u76ee\\u4e00' (18), and its prompt started 12 cells right of
                     # the others'.
-                    as_written(name_line(str(row["prompt_id"]), 24, mark), encoding),
+                    as_written(id_line(str(row["prompt_id"]), 24, mark), encoding),
                     as_written(one_line(row["prompt_a"], 60, mark), encoding),
                 )
                 for row in rows

@@ -414,6 +414,35 @@ def name_line(text: str, limit: int | None = None, mark: str = "…") -> str:
     return one_line(text[: limit * 4 + 1].translate(_NAME_CONTROLS), limit, mark)
 
 
+def id_line(text: str | None, limit: int, mark: str = "…") -> str:
+    """A prompt id on one line of at most ``limit`` cells, shown as :func:`name_line` shows a
+    name (``toy␊math:0``), but cut in its middle, its end the longer part: ids differ at their
+    end (``<task>:<index>``, ``<dataset>_<split>:<n>``), and cut at their end the rows of a
+    task all read ``negotiationtom_intentio…``; now ``negotiation…_intention:12``. Only the
+    first and the last ``4 * limit`` characters are read (a hostile id may be megabytes).
+    :func:`one_line_expr` with ``names`` makes the same cells."""
+    text = text or ""
+    window = limit * 4
+    return _id_cut(text[:window], text[-window:], len(text) > window, limit, mark)
+
+
+def _name_fold(text: str) -> str:
+    return _fold(text.translate(_NAME_CONTROLS))
+
+
+def _id_cut(head: str, tail: str, beyond: bool, limit: int, mark: str = "…") -> str:
+    """:func:`id_line` of an id whose first and last characters are ``head`` and ``tail``,
+    ``beyond`` when it is longer than either."""
+    start = _name_fold(head)
+    if not beyond and cell_width(start) <= limit:
+        return start
+    m = cell_width(mark)
+    if limit <= m:
+        return head_cells(mark, limit)
+    kept = limit - m
+    return head_cells(start, kept // 2) + mark + tail_cells(_name_fold(tail), kept - kept // 2)
+
+
 def one_line_middle(text: str | None, limit: int = 40, mark: str = "…") -> str:
     """:func:`name_line`, but cut in the middle: run labels and file names differ at their ends.
 
@@ -851,31 +880,30 @@ def one_line_expr(
     """:func:`one_line` as a polars expression: the same result, without Python per row (only
     rows with characters that may not take one cell each, such as CJK, are measured in
     Python). With ``pad``, every value is filled with spaces to ``limit`` cells. With
-    ``names``, :func:`name_line` instead: the values are names (prompt ids), their newlines
-    and tabs shown (``toy␊math:0``), not folded to a space."""
+    ``names``, :func:`id_line` instead: the values are names (prompt ids), their newlines
+    and tabs shown (``toy␊math:0``), not folded to a space, and cut in their middle."""
     import polars as pl
 
-    controls = [chr(code) for code in _EXPR_TABLE]
-    pictures = [_EXPR_TABLE[code] for code in _EXPR_TABLE]
-    head = pl.col(column).fill_null("").str.slice(0, limit * 4)
-    if names:
-        head = head.str.replace_many(
-            [chr(code) for code in _NAME_CONTROLS], list(_NAME_CONTROLS.values())
-        )
-    folded = (
-        head.str.replace_all(_WS_PATTERN, " ")
-        .str.strip_chars(" ")
-        .str.replace_many(controls, pictures)
-        .str.replace_all(_MARK_RUN_PATTERN, "${1}\ufffd")
-        .str.replace_all(_SELECTOR_RUN_PATTERN, "${1}\ufffd")
-    )
-    beyond_head = pl.col(column).fill_null("").str.len_chars() > limit * 4
+    text = pl.col(column).fill_null("")
+    head = text.str.slice(0, limit * 4)
+    folded = _fold_expr(head, names)
+    beyond_head = text.str.len_chars() > limit * 4
     too_long = (folded.str.len_chars() > limit) | beyond_head
-    fast = (
-        pl.when(too_long)
-        .then(folded.str.slice(0, max(limit - 1, 0)) + pl.lit("…"))
-        .otherwise(folded)
-    )
+    narrow = folded.str.contains(_ONE_CELL_PATTERN)
+    if names:
+        tail = text.str.tail(limit * 4)
+        tail_folded = _fold_expr(tail, names)
+        kept = max(limit - 1, 0)
+        cut = (
+            folded.str.slice(0, kept // 2) + pl.lit("…") + tail_folded.str.tail(kept - kept // 2)
+            if limit > 1
+            else pl.lit("…"[:limit])
+        )
+        narrow = narrow & tail_folded.str.contains(_ONE_CELL_PATTERN)
+    else:
+        tail = head
+        cut = folded.str.slice(0, max(limit - 1, 0)) + pl.lit("…")
+    fast = pl.when(too_long).then(cut).otherwise(folded)
     if pad:
         fast = fast.str.pad_end(limit)
     # A cut by characters is right for one-cell text: the other rows (CJK, emoji, combining
@@ -883,12 +911,30 @@ def one_line_expr(
     fields = pl.struct(
         fast.alias("fast"),
         head.alias("head"),
+        tail.alias("tail"),
         beyond_head.alias("cut"),
-        folded.str.contains(_ONE_CELL_PATTERN).alias("narrow"),
+        narrow.alias("narrow"),
     )
     return fields.map_batches(
-        lambda batch: _fit_cells(batch, limit, pad), return_dtype=pl.String
+        lambda batch: _fit_cells(batch, limit, pad, names), return_dtype=pl.String
     ).alias(column)
+
+
+def _fold_expr(text: pl.Expr, names: bool) -> pl.Expr:
+    """:func:`_fold` (of a name with ``names``: :func:`_name_fold`) as a polars expression."""
+    if names:
+        text = text.str.replace_many(
+            [chr(code) for code in _NAME_CONTROLS], list(_NAME_CONTROLS.values())
+        )
+    controls = [chr(code) for code in _EXPR_TABLE]
+    pictures = [_EXPR_TABLE[code] for code in _EXPR_TABLE]
+    return (
+        text.str.replace_all(_WS_PATTERN, " ")
+        .str.strip_chars(" ")
+        .str.replace_many(controls, pictures)
+        .str.replace_all(_MARK_RUN_PATTERN, "${1}\ufffd")
+        .str.replace_all(_SELECTOR_RUN_PATTERN, "${1}\ufffd")
+    )
 
 
 def max_cells(values: pl.Series) -> int:
@@ -901,18 +947,22 @@ def max_cells(values: pl.Series) -> int:
     return best
 
 
-def _fit_cells(fields: pl.Series, limit: int, pad: bool) -> pl.Series:
+def _fit_cells(fields: pl.Series, limit: int, pad: bool, names: bool = False) -> pl.Series:
     fast = fields.struct.field("fast")
     wide = (~fields.struct.field("narrow")).arg_true()
     if wide.len() == 0:
         return fast
     fixed = []
     heads = fields.struct.field("head").gather(wide).to_list()
+    tails = fields.struct.field("tail").gather(wide).to_list()
     cut = fields.struct.field("cut").gather(wide).to_list()
-    for head, beyond_head in zip(heads, cut, strict=True):
-        text = _fold(head)  # as one_line folds it (the joiners in emoji sequences kept)
-        if beyond_head or cell_width(text) > limit:
-            text = head_cells(text, max(limit - 1, 0)) + "…"
+    for head, tail, beyond_head in zip(heads, tails, cut, strict=True):
+        if names:
+            text = _id_cut(head, tail, beyond_head, limit)
+        else:
+            text = _fold(head)  # as one_line folds it (the joiners in emoji sequences kept)
+            if beyond_head or cell_width(text) > limit:
+                text = head_cells(text, max(limit - 1, 0)) + "…"
         fixed.append(pad_cells(text, limit) if pad else text)
     return fast.scatter(wide, fixed)
 

@@ -500,3 +500,18 @@ def test_a_prompt_id_with_a_line_break_is_shown_with_it(
         "toy␊math:1",
         "toy␊math:2",
     ]
+
+
+def test_the_listed_ids_of_one_task_read_apart(
+    tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lm-eval's ids ``<task>:<doc_id>`` of a long task name were cut at their end: every
+    regression listed read 'negotiationtom_intentio…'. Cut in their middle, the doc ids show."""
+    from tests.app.test_name_newlines import write_lm_eval_runs
+
+    root = write_lm_eval_runs(tmp_path / "d", "negotiationtom_intention_of_agent")
+    common = ["--model", str(word_tokenizer), "--cache-dir", str(tmp_path / "c")]
+    assert main(["compare", str(root), "--runs", "old", "new", *common]) == 0
+    out = capsys.readouterr().out
+    listed = [line.split()[3] for line in out.splitlines() if line.startswith("  1")]
+    assert listed == [f"negotiation…n_of_agent:{doc}" for doc in range(3)], out

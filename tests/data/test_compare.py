@@ -257,7 +257,8 @@ def test_changes_that_cancel_out_are_no_negative_zero() -> None:
 
 def test_the_listed_prompts_start_in_one_column_whatever_their_ids() -> None:
     """The regressions' and improvements' ids were printed unpadded: lm-eval's ids (23 to 27
-    characters, cut at 24) or a CJK id left each prompt's text starting somewhere else."""
+    characters, now cut in their middle at 24) or a CJK id left each prompt's text starting
+    somewhere else."""
     from evaltui.data.sanitize import cell_width
 
     ids = ["7", "negotiationtom_desire/12", "题目一", "a-much-longer-id-than-the-cut-of-24"]
@@ -274,7 +275,7 @@ def test_the_listed_prompts_start_in_one_column_whatever_their_ids() -> None:
     starts = {cell_width(line[: line.index("prompt ")]) for line in listed}
     assert len(starts) == 1, report
     assert any("题目一" in line for line in listed) and any(
-        "a-much-longer-id-than-t…" in line for line in listed
+        "a-much-long…he-cut-of-24" in line for line in listed
     )
 
 

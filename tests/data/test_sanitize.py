@@ -597,10 +597,11 @@ def test_a_name_shows_every_line_break_and_its_polars_form_is_the_same() -> None
     """A NEL (U+0085, a C1 control) or a line or paragraph separator in a name (an lm-eval
     task's, a folder's) was folded to a space, as whitespace: 'toy\\x85math' read as a task
     'toy math'; it shows as every other text shows it (``�``). ``one_line_expr(names=True)``
-    (the comparison's id column) makes of each value what :func:`name_line` does."""
+    (the id columns) makes of each value what :func:`id_line` does: :func:`name_line`'s line,
+    cut in its middle."""
     import polars as pl
 
-    from evaltui.data.sanitize import name_line, one_line_expr
+    from evaltui.data.sanitize import id_line, name_line, one_line_expr
 
     assert name_line("toy\x85math") == "toy�math"
     assert name_line("a\u2028b\u2029c", 10) == "a�b�c"
@@ -619,7 +620,7 @@ def test_a_name_shows_every_line_break_and_its_polars_form_is_the_same() -> None
     for limit in (5, 24, 200):
         frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
         got = frame.select(one_line_expr("v", limit, names=True))["v"].to_list()
-        assert got == [name_line(v or "", limit) for v in values]
+        assert got == [id_line(v, limit) for v in values]
 
 
 LONE_MODELS = [
@@ -696,3 +697,40 @@ def test_a_cut_after_the_words_that_tell_labels_apart_ends_at_a_word() -> None:
         shown = distinct_middle(labels, width)
         assert shown[labels[0]] in ("…Meta-Llama-3.1-70B…", "…Llama-3.1-70B…"), shown
         assert shown[labels[2]] == "…Qwen2.5-Math-7B…", shown
+
+
+ID_CUTS = [
+    # (id, limit, shown): both ends kept, the end the longer (ids differ at their end)
+    ("negotiationtom_intention:12", 24, "negotiation…intention:12"),
+    ("negotiationtom_intention:13", 24, "negotiation…intention:13"),
+    ("a" * 24, 24, "a" * 24),  # exactly fitting: whole
+    ("a" * 23 + ":7", 24, "a" * 11 + "…" + "a" * 10 + ":7"),  # one cell over: cut
+    ("toy\nmath_gen:0", 24, "toy␊math_gen:0"),  # a control stays visible
+    ("toy\ttask_" + "x" * 20 + ":5", 12, "toy␉t…xxxx:5"),
+    ("题目一二三四五六七八九十题目:12", 24, "题目一二三…九十题目:12"),  # by cells, never split
+    ("题目一二三四五六七八九十:1", 24, "题目一二三…六七八九十:1"),  # 26 cells: 23 shown
+    ("题目一二三四五六七八九十", 24, "题目一二三四五六七八九十"),  # 24 cells: whole
+    ("题目一二三四五六七八九十x", 24, "题目一二三…六七八九十x"),  # one cell over
+    ("x" * 500 + ":99", 24, "x" * 11 + "…" + "x" * 9 + ":99"),
+    ("", 24, ""),
+]
+
+
+@pytest.mark.parametrize(("text", "limit", "shown"), ID_CUTS)
+def test_an_id_is_cut_in_its_middle_and_its_polars_form_agrees(
+    text: str, limit: int, shown: str
+) -> None:
+    """A prompt id cut at its end read the same for every row of a task
+    ('negotiationtom_intentio…'): cut in its middle, the end that tells rows apart is kept,
+    wide characters cut by the cells they take, controls shown; the polars expression (with
+    its Python path for wide characters) makes the same cells, padded too."""
+    import polars as pl
+
+    from evaltui.data.sanitize import id_line, one_line_expr
+
+    assert id_line(text, limit) == shown
+    assert cell_width(shown) <= limit
+    frame = pl.DataFrame({"v": [text]})
+    assert frame.select(one_line_expr("v", limit, names=True))["v"].item() == shown
+    padded = frame.select(one_line_expr("v", limit, pad=True, names=True))["v"].item()
+    assert padded == shown + " " * (limit - cell_width(shown))

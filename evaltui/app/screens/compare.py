@@ -157,7 +157,8 @@ def display_frame(
             continue
         elif column.kind == "text":
             # A name (the prompt id: an lm-eval task's may hold a line break): its newlines
-            # shown ('toy␊math:0'), as `evaltui compare` and the prompt screen's title show it.
+            # shown ('toy␊math:0'), as `evaltui compare` and the prompt screen's title show it;
+            # cut in its middle, as the main table's: the ids of a task differ at their end.
             expr = one_line_expr(column.source, 24, names=True)
         else:
             expr = pl.col(column.source)
