@@ -151,6 +151,12 @@ class EvalApp(App[int]):
         """True while the held keys are handed to the app (:meth:`_replay_held_keys`)."""
         self._replayed: set[int] = set()
         """The ids of held keys handed to the app and not reached it yet (not held again)."""
+        self.keys_for_screen: list[events.Key | events.Paste] | None = None
+        """Keys read after one that opens a screen whose keys come later (``m``: compare, or
+        the run picker; the picker's Enter: compare), held until that screen has them
+        (:meth:`hold_keys_for_screen`); None when none are held."""
+        self._keys_held_on: object = None
+        """The screen shown when those keys began to be held."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -320,6 +326,85 @@ class EvalApp(App[int]):
         self.held_keys = None
         self._replaying = False
 
+    def hold_keys_for_screen(self) -> None:
+        """Hold the keys read from now on until the screen opening has them
+        (:meth:`release_keys_for_screen`).
+
+        'm j j enter' typed in one burst (a paste, tmux send-keys, a busy machine) left compare
+        on its first row with nothing opened: the keys were read before compare had a table,
+        and went to the prompt table behind it or to no widget. Escape and q read once the new
+        screen is up leave it at once, the keys held before them with it."""
+        if self.keys_for_screen is None:
+            self.keys_for_screen = []
+            self._keys_held_on = self.screen
+
+    def release_keys_for_screen(self) -> None:
+        """Hand the keys held for a screen to the app, in the order read (after what is
+        posted now)."""
+        held, self.keys_for_screen = self.keys_for_screen, None
+        self._keys_held_on = None
+        if held:
+            # Posted from the app (a key posted by the screen stopped bubbling at it: its
+            # table's bindings ran, the app's and the screen's never did).
+            self.call_later(self._post_keys, held)
+
+    def _post_keys(self, held: list[events.Key | events.Paste]) -> None:
+        for key in held:
+            again: events.Key | events.Paste = (
+                events.Paste(key.text)
+                if isinstance(key, events.Paste)
+                else events.Key(key.key, key.character)
+            )
+            self._replayed.add(id(again))
+            self.post_message(again)
+
+    def screen_opened(self) -> None:
+        """The screen the held keys wait for is up (its keys not yet there): an Escape or a q
+        held for it leaves it now, the keys before it with it (they were its); the keys after
+        it act on the screen it goes back to."""
+        held = self.keys_for_screen
+        if held is None:
+            return
+        self._keys_held_on = self.screen
+        leave = next(
+            (
+                at
+                for at, key in enumerate(held)
+                if isinstance(key, events.Key) and key.key in ("escape", "q")
+            ),
+            None,
+        )
+        if leave is not None:
+            self.keys_for_screen = held[leave:]
+            self.release_keys_for_screen()
+
+    def _held_for_screen(self, event: events.Key | events.Paste) -> bool:
+        """Whether ``event`` (read, not forwarded) waits for the screen opening."""
+        held = self.keys_for_screen
+        if held is None:
+            return False
+        if isinstance(event, events.Key):
+            active = self.active_bindings.get(event.key)
+            if active is not None and active.binding.action in self._ACT_AT_ONCE:
+                return False
+            if event.key in ("escape", "q") and self.screen is not self._keys_held_on:
+                # The new screen is up: these leave it now (the keys before them were its).
+                self.keys_for_screen, self._keys_held_on = None, None
+                return False
+        self._replayed.discard(id(event))
+        held.append(event)
+        return True
+
+    def _opens_later(self, event: events.Event) -> bool:
+        """Whether ``event`` is a key read that opens a screen whose keys come later: the
+        screen shown says (``key_opens_later``), unless a text box takes the key."""
+        if not isinstance(event, events.Key) or event.is_forwarded or not self.screen_stack:
+            return False
+        if isinstance(self.focused, Input):
+            return False
+        opens = getattr(self.screen, "key_opens_later", None)
+        return bool(opens(event.key)) if callable(opens) else False
+
     _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit", "app.help_quit"})
     """The actions of keys never held (:meth:`hold_typed_ahead`): ctrl+q quits, ctrl+c says
     how, whatever was typed before them."""
@@ -344,6 +429,21 @@ class EvalApp(App[int]):
             # Quitting: a key read with the q (tmux 'q s', fast typing) opened its screen as
             # the app closed, which crashed mounting it (a traceback, exit status 1).
             return
+        if (
+            isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+            and self._held_for_screen(event)
+        ):
+            return
+        # (a key typed ahead of the first table is held there first: it opens nothing now)
+        typed_ahead = self.held_keys is not None and id(event) not in self._replayed
+        if not typed_ahead and self._opens_later(event):
+            await self._on_event_now(event)
+            self.hold_keys_for_screen()  # (once the key is acted on or on its way)
+            return
+        await self._on_event_now(event)
+
+    async def _on_event_now(self, event: events.Event) -> None:
         if id(event) in self._replayed:
             self._replayed.discard(id(event))
         elif self.held_keys is not None and not event.is_forwarded:

@@ -393,6 +393,8 @@ class CompareScreen(Screen[None]):
         self._reading: PromptScreen | None = None
         """The prompt screen opened from the table, until back on it: the cursor is then put
         on the prompt it shows last (`.`/`,` step it), as on the prompt table."""
+        self._keys_given = False
+        """Whether the keys held for this screen were handed over (:meth:`keys_to_table`)."""
 
     def labels_text(self, width: int = 200) -> Text:
         """Both labels on one line, each cut to half the width if need be."""
@@ -413,6 +415,7 @@ class CompareScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        cast("EvalApp", self.app).screen_opened()  # (an Escape or a q held leaves at once)
         self.compare()
 
     def compare(self) -> None:
@@ -485,6 +488,7 @@ class CompareScreen(Screen[None]):
                     self.query_one(selector, Static).update(Text(""))
                 self.query_one("#compare-box", Container).remove_children()
             self.query_one("#compare-headline", Static).update(Text(one_line(error, 2000)))
+            self.keys_to_table()
             return
         self.comparison = message.comparison
         if not self.sorted_by_user:
@@ -503,7 +507,7 @@ class CompareScreen(Screen[None]):
             Text(transitions_text(message.comparison))
         )
         self.show()
-        self.call_after_refresh(self.fit_top)
+        self.call_after_refresh(self.fit_top)  # (then refit: the keys held go to its table)
         # A prompt opened from here walks this list: it is the compared rows as they are now
         # (after followed lines it said "prompt 1 of 3" with a fourth prompt in the table).
         from evaltui.app.screens.prompt import PromptScreen
@@ -512,6 +516,25 @@ class CompareScreen(Screen[None]):
             if isinstance(screen, PromptScreen) and screen.keys_of == self.prompt_keys:
                 screen.data_changed()
 
+    def keys_to_table(self) -> None:
+        """The keys read after the one that opened this screen (held by the app while there
+        was no table: ``EvalApp.hold_keys_for_screen``) act on the first table, once it is
+        fitted to the room the top leaves (:meth:`refit`) and has the keys (its first
+        refresh); with no table (nothing to compare), now."""
+        if self._keys_given:
+            return
+        self._keys_given = True
+
+        def release() -> None:
+            if self.app.screen is self:
+                release_keys(self.app)
+
+        table = self._table
+        if table is not None and table.is_attached:
+            table.call_after_refresh(release)
+        else:
+            release()
+
     def fit_top(self) -> None:
         """Give the counts and the matrix only the lines the table can spare.
 
@@ -519,8 +542,11 @@ class CompareScreen(Screen[None]):
         counts stood two letters wide beside the matrix and three rows were left.
         """
         width, height = self.size
-        if not width or not height or not self.children:
+        if not self.children:
             return  # (left meanwhile: esc before this ran after the refresh, its widgets gone)
+        if not width or not height:
+            self.keys_to_table()
+            return
         top = self.query_one("#compare-top", Horizontal)
         transitions = self.query_one("#compare-transitions", Static)
         matrix = transitions.get_content_width(self.size, self.size) + 2
@@ -741,6 +767,10 @@ class CompareScreen(Screen[None]):
             return
         if self.fitted is not None and self.table_room() != self.fitted:
             self.show()
+        if self.comparison is not None:
+            # The first table made again to fit, or kept: keys typed on a table being
+            # replaced were lost.
+            self.keys_to_table()
 
     def table_room(self) -> int:
         """Cells the table's columns have: the box's width less the vertical scrollbar that
@@ -835,6 +865,8 @@ class CompareScreen(Screen[None]):
         def chosen(pair: tuple[str, str] | None) -> None:
             if pair is not None and pair != (self.run_a, self.run_b):
                 self.app.switch_screen(CompareScreen(*pair))
+            else:  # no new comparison is coming: the keys read behind the Enter act here
+                release_keys(self.app)
 
         app = cast("EvalApp", self.app)
         stats = app.result.stats if app.result is not None else None
@@ -908,6 +940,9 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         self.gone: str | None = None
         """A baseline picked, then gone from the files under a followed update: named above
         A's list, offered again."""
+        self.enters_read = 0
+        """Enters read by the app on this picker (A's list's, then B's): the one picking B
+        opens compare (:meth:`key_opens_later`)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pair-dialog", classes="dialog"):
@@ -1009,7 +1044,19 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         options.styles.max_height = max(3, min(PAIR_LIST_ROWS, tallest - chrome - above))
         self.call_while_open(self.show_options)
 
+    def key_opens_later(self, key: str) -> bool:
+        """Whether ``key``, read now, opens a screen whose keys come later (the app holds the
+        keys read behind it: ``EvalApp.hold_keys_for_screen``): the Enter that picks B, which
+        opens compare. 'enter enter j j enter' typed at once picked A and B, and the j's were
+        read before compare had a table (lost, or taken by this list)."""
+        if key != "enter" or not isinstance(self.focused, OptionList):
+            return False
+        self.enters_read += 1
+        return self.enters_read >= 2 or (self.first is not None and self.enters_read >= 1)
+
     def on_mount(self) -> None:
+        # The keys read behind the `m` that opened this picker act on its list.
+        self.call_after_refresh(release_keys, self.app)
         # The mouse wheel scrolls the list without moving its highlight: the count out of
         # sight follows the scroll itself (it kept '↓ 6 more' with runs scrolled off above).
         options = self.query_one("#pair-options", OptionList)
@@ -1085,6 +1132,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
             self.stats = stats
         if self.first is not None and self.first not in runs:
             self.gone, self.first, self.in_common = self.first, None, {}
+            self.enters_read = 0  # A is picked again
         elif self.first is not None and self.stats is not None:
             self.in_common = prompts_in_common(self.stats, self.first)
         self.query_one("#pair-prompt", Label).update(self.label_text())
@@ -1094,19 +1142,27 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
 
 def open_compare(
     app: App[int], runs: list[str], preferred: str | None, stats: pl.DataFrame | None = None
-) -> None:
+) -> bool:
     """Compare two runs: with two loaded, those (``preferred`` as A); with more, the user picks
-    (B among the runs sharing most prompts with A in ``stats``)."""
+    (B among the runs sharing most prompts with A in ``stats``). False when neither opens."""
     if len(runs) < 2:
         app.notify("comparing needs two runs; one is loaded", markup=False)
-        return
+        return False
     if len(runs) == 2:
         first = preferred if preferred in runs else runs[0]
         app.push_screen(CompareScreen(first, runs[1] if first == runs[0] else runs[0]))
-        return
+        return True
 
     def chosen(pair: tuple[str, str] | None) -> None:
         if pair is not None:
             app.push_screen(CompareScreen(*pair))
+        else:  # cancelled: no compare is coming
+            release_keys(app)
 
     app.push_screen(RunPairScreen(runs, stats, preferred), chosen)
+    return True
+
+
+def release_keys(app: App[int]) -> None:
+    """The keys held for the screen opening (``EvalApp.hold_keys_for_screen``) go to the app."""
+    cast("EvalApp", app).release_keys_for_screen()

@@ -1688,21 +1688,39 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(SummaryScreen())
 
+    def key_opens_later(self, key: str) -> bool:
+        """Whether ``key``, read now, opens a screen whose keys come later (the app holds the
+        keys read behind it until that screen has them: ``EvalApp.hold_keys_for_screen``):
+        ``m``, compare or the run picker."""
+        active = self.app.active_bindings.get(key)
+        return (
+            active is not None
+            and active.node is self
+            and active.binding.action == "compare"
+            and not active.binding.priority
+            and bool(self.check_action("compare", ()))
+        )
+
     def action_compare(self) -> None:
         """Compare two runs: the two loaded (the run picker's as A), or a pair the user picks."""
         if not self.on_view(self.action_compare):
             return
+        if not self._open_compare():
+            self.evalapp.release_keys_for_screen()  # nothing opened: the keys act here
+
+    def _open_compare(self) -> bool:
+        """Open compare or the run picker; False when neither opens."""
         runs = self.runs()
         if not runs:
             self.prompts_shown("compare opens")
-            return
+            return False
         if not self.generations_loaded("compare opens"):
-            return
+            return False
         from evaltui.app.screens.compare import open_compare
 
         result = self.evalapp.result
         stats = result.stats if result is not None else None
-        open_compare(self.app, runs, self.evalapp.wanted.run, stats)
+        return open_compare(self.app, runs, self.evalapp.wanted.run, stats)
 
     def action_rescore(self) -> None:
         """``R``: the re-score dialog (scorer; the current view's prompts or all)."""

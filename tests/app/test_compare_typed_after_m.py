@@ -1,0 +1,171 @@
+"""Keys typed right after `m` (one burst: a paste, tmux send-keys, a fast typist on a busy
+machine) act on the compare screen's first table once it is placed, in order, as if typed after
+it appeared: they reached the app before there was a table and were lost ('m j j enter' left
+compare on row 0 with nothing opened, ']' did not sort). Esc and q leave compare at once."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import evaltui.app.screens.compare as compare_module
+from evaltui.app.app import EvalApp
+from evaltui.app.screens.compare import CompareScreen, RunPairScreen
+from evaltui.app.screens.export import ExportScreen
+from evaltui.app.screens.main import MainScreen
+from evaltui.app.screens.prompt import PromptScreen
+from evaltui.data.loader import LoadOptions
+from tests.app.test_compare_back_from_prompt import two_runs
+from tests.app.test_follow_app import wait_until
+from tests.app.test_input_key_order import burst
+
+SIZE = (80, 24)
+
+
+def third_run(root: Path, prompts: int = 60) -> Path:
+    """A third run beside :func:`two_runs`' (the same prompts): ``m`` opens the pair picker."""
+    folder = root / "third-run"
+    folder.mkdir(parents=True)
+    lines = [
+        json.dumps(
+            {
+                "prompt": f"Problem {p}",
+                "gen": f"the answer is {p}",
+                "answer": str(p),
+                "accuracy": s < p % 4,
+            }
+        )
+        for p in range(prompts)
+        for s in range(4)
+    ]
+    (folder / "out.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def hold_comparisons(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[int]]:
+    """Every comparison waits (in its worker) for the event to be set: the keys typed after
+    ``m`` certainly reach the app before compare's first table. The list gets a 1 as each
+    comparison starts, a 2 as it ends."""
+    go = threading.Event()
+    started: list[int] = []
+    compare_runs: Callable[..., Any] = compare_module.compare_runs
+
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        started.append(1)
+        go.wait(60)
+        try:
+            return compare_runs(*args, **kwargs)
+        finally:
+            started.append(2)
+
+    monkeypatch.setattr(compare_module, "compare_runs", waiting)
+    return go, started
+
+
+def app_of(data: Path, tokenizer: Path) -> EvalApp:
+    return EvalApp([str(data)], LoadOptions(model=str(tokenizer), use_cache=False))
+
+
+async def test_keys_after_m_move_and_open_on_compares_first_table(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go, started = hold_comparisons(monkeypatch)
+    app = app_of(two_runs(tmp_path / "data"), word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+        main_table = app.main.current_table()
+        assert main_table is not None and main_table.cursor_row == 0
+        burst(app, ["m", "j", "j", "enter"])  # two runs: straight to compare
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen) and bool(started))
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        # (the keys were read before m was acted on: compare has no table yet)
+        go.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        # The third row of compare's table (its first was opened, or nothing).
+        assert prompt.prompt_id == str(screen.rows["prompt_id"][2])
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        table = screen.current_table()
+        assert table is not None and table.cursor_row == 2
+        assert main_table.cursor_row == 0  # the j's did not move the table behind
+        await pilot.press("ctrl+q")
+
+
+async def test_sort_and_export_typed_after_m_act_on_compare(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go, started = hold_comparisons(monkeypatch)
+    app = app_of(two_runs(tmp_path / "data"), word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+        burst(app, ["m", "right_square_bracket", "e"])
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen) and bool(started))
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        go.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        assert screen.sort == ("delta", True)  # ']' sorted compare's column descending
+        assert screen.sorted_by_user
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await pilot.press("ctrl+q")
+
+
+async def test_keys_after_the_pickers_enter_act_on_compares_first_table(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    go, started = hold_comparisons(monkeypatch)
+    app = app_of(third_run(two_runs(tmp_path / "data")), word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 180)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunPairScreen))
+        picker = app.screen
+        assert isinstance(picker, RunPairScreen)
+        await wait_until(pilot, lambda: picker.placed)
+        # A = the highlighted run, B = the first offered, then three rows down and open.
+        burst(app, ["enter", "enter", "j", "j", "j", "enter"])
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen) and bool(started))
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        go.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.prompt_id == str(screen.rows["prompt_id"][3])
+        await pilot.press("ctrl+q")
+
+
+@pytest.mark.parametrize("leave", ["escape", "q"])
+async def test_escape_and_q_after_m_leave_compare_at_once(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch, leave: str
+) -> None:
+    go, started = hold_comparisons(monkeypatch)
+    app = app_of(two_runs(tmp_path / "data"), word_tokenizer)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+            burst(app, ["m", "j", leave])
+            await wait_until(pilot, lambda: 1 in started)
+            # Back on the prompt table while the comparison is still being made.
+            await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+            go.set()  # the comparison ends on a screen gone: nothing shows, nothing is typed
+            await wait_until(pilot, lambda: 2 in started)
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            table = app.main.current_table()
+            assert table is not None and table.cursor_row == 0  # the j was compare's
+            # Keys typed now act on the prompt table.
+            await pilot.press("j")
+            await wait_until(pilot, lambda: table.cursor_row == 1)
+            await pilot.press("ctrl+q")
+    finally:
+        go.set()
