@@ -157,6 +157,8 @@ class EvalApp(App[int]):
         (:meth:`hold_keys_for_screen`); None when none are held."""
         self._keys_held_on: object = None
         """The screen shown when those keys began to be held."""
+        self._keys_held_timer: Timer | None = None
+        """Hands the held keys over after :attr:`KEYS_HELD_AT_MOST` seconds whatever comes."""
         self.rows_result: LoadResult | None = None
         """The load result :attr:`rows` were made from: :attr:`result` is the newer one from
         a followed update's arrival until its rows are shown (an export takes the two together,
@@ -337,12 +339,20 @@ class EvalApp(App[int]):
         if self.keys_for_screen is None:
             self.keys_for_screen = []
             self._keys_held_on = self.screen
+            # Never for good: a screen that does not come (an `m` waiting for a view that is
+            # dropped) would leave every key but ctrl+q held, the app deaf to the user.
+            self._keys_held_timer = self.set_timer(
+                self.KEYS_HELD_AT_MOST, self.release_keys_for_screen
+            )
 
     def release_keys_for_screen(self) -> None:
         """Hand the keys held for a screen to the app, in the order read (after what is
         posted now)."""
         held, self.keys_for_screen = self.keys_for_screen, None
         self._keys_held_on = None
+        if self._keys_held_timer is not None:
+            self._keys_held_timer.stop()
+            self._keys_held_timer = None
         if held:
             # Posted from the app (a key posted by the screen stopped bubbling at it: its
             # table's bindings ran, the app's and the screen's never did).
@@ -389,7 +399,8 @@ class EvalApp(App[int]):
                 return False
             if event.key in ("escape", "q") and self.screen is not self._keys_held_on:
                 # The new screen is up: these leave it now (the keys before them were its).
-                self.keys_for_screen, self._keys_held_on = None, None
+                self.keys_for_screen = []
+                self.release_keys_for_screen()
                 return False
         self._replayed.discard(id(event))
         held.append(event)
@@ -404,6 +415,10 @@ class EvalApp(App[int]):
             return False
         opens = getattr(self.screen, "key_opens_later", None)
         return bool(opens(event.key)) if callable(opens) else False
+
+    KEYS_HELD_AT_MOST: ClassVar[float] = 10.0
+    """Seconds the keys typed behind ``m`` wait for compare's table at most: then they are
+    handed over wherever they land (:meth:`hold_keys_for_screen`)."""
 
     _ACT_AT_ONCE: ClassVar[frozenset[str]] = frozenset({"quit", "help_quit", "app.help_quit"})
     """The actions of keys never held (:meth:`hold_typed_ahead`): ctrl+q quits, ctrl+c says

@@ -169,3 +169,24 @@ async def test_escape_and_q_after_m_leave_compare_at_once(
             await pilot.press("ctrl+q")
     finally:
         go.set()
+
+
+async def test_keys_held_for_a_compare_that_never_comes_are_handed_over(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys behind `m` are held for compare's table at most a while: an `m` whose screen
+    never comes (one waiting for a view that is dropped) left every key but ctrl+q held, the app
+    deaf to the user. Then they act where they land."""
+    monkeypatch.setattr(EvalApp, "KEYS_HELD_AT_MOST", 0.5)
+    monkeypatch.setattr(MainScreen, "_open_compare", lambda self: True)  # nothing comes
+    app = app_of(two_runs(tmp_path / "data"), word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+        table = app.main.current_table()
+        assert table is not None and table.cursor_row == 0
+        burst(app, ["m", "j", "j"])
+        await wait_until(pilot, lambda: table.cursor_row == 2)
+        assert app.keys_for_screen is None
+        await pilot.press("j")  # and what is typed next is not held
+        await wait_until(pilot, lambda: table.cursor_row == 3)
+        await pilot.press("ctrl+q")
