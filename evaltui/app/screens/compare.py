@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from evaltui.app.choices import Options
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.dialog import Dialog, refill, show_more
+from evaltui.app.screens.dialog import Dialog, move_highlight, refill, show_more
 from evaltui.app.tables import DataTable, cursor_on_last_read
 from evaltui.data.compare import (
     CLASSES,
@@ -1099,11 +1099,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         self.close(None)
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#pair-options", OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
+        move_highlight(self.query_one("#pair-options", OptionList), step)
 
     def highlighted_run(self) -> str | None:
         """The run under the list's highlight (options are ``run-<index in runs>``)."""

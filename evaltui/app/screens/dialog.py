@@ -81,6 +81,15 @@ class Dialog(ModalScreen[T]):
         return self.shown_at is None or event.time < self.shown_at
 
 
+def move_highlight(options: OptionList, step: int) -> None:
+    """j (``step`` 1) or k (-1) on a dialog's list: the highlight a row down or up, as the
+    arrows (j/k move in every table behind a dialog)."""
+    if step > 0:
+        options.action_cursor_down()
+    else:
+        options.action_cursor_up()
+
+
 def show_more(options: OptionList) -> None:
     """How many of ``options`` are out of sight above and below: ``↑ N more`` on the list's top
     border, ``↓ N more`` on its bottom one, each beside the options it counts. A list cut to the

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from evaltui.app.choices import Options
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens.dialog import Dialog, refill, show_more
+from evaltui.app.screens.dialog import Dialog, move_highlight, refill, show_more
 from evaltui.data.query import Sort
 
 SORT_LIST_ROWS = 20
@@ -124,11 +124,7 @@ class SortScreen(Dialog[str | None]):
         self.close(event.option.id)
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#sort-options", OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
+        move_highlight(self.query_one("#sort-options", OptionList), step)
 
     def action_dismiss_none(self) -> None:
         self.close(None)
