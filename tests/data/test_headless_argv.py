@@ -136,8 +136,9 @@ def test_a_cut_id_on_an_ascii_standard_output_ends_with_dots(
     assert len(listed) == 2, lines
     assert not any("\\u2026" in line for line in listed), listed
     cut = next(line for line in listed if "Combien" in line)
-    # The id cut to its 24 cells, '...' the last three; the prompt's own '×' still escaped.
-    assert "  toy_math_inspect:prob...  Combien font 7 \\xd7 6 ?" in cut, cut
+    # The id cut in its middle to its 24 cells (its end tells ids apart), '...' marking the
+    # cut; the prompt's own '×' still escaped.
+    assert "  toy_math_i...ong-dataset  Combien font 7 \\xd7 6 ?" in cut, cut
     texts = {max(line.find("What is"), line.find("Combien")) for line in listed}
     assert len(texts) == 1, "\n".join(listed)
 
