@@ -315,13 +315,7 @@ class EvalApp(App[int]):
             return
         held = self.held_keys
         while held:
-            key = held.pop(0)
-            if isinstance(key, events.Paste):
-                again: events.Key | events.Paste = events.Paste(key.text)
-            else:
-                again = events.Key(key.key, key.character)
-            self._replayed.add(id(again))
-            self.post_message(again)
+            again = self._post_again(held.pop(0))
             if held and isinstance(again, events.Key) and again.key in ("enter", "escape"):
                 self.call_after_refresh(self._replay_held_keys, 0.0)
                 return
@@ -360,13 +354,19 @@ class EvalApp(App[int]):
 
     def _post_keys(self, held: list[events.Key | events.Paste]) -> None:
         for key in held:
-            again: events.Key | events.Paste = (
-                events.Paste(key.text)
-                if isinstance(key, events.Paste)
-                else events.Key(key.key, key.character)
-            )
-            self._replayed.add(id(again))
-            self.post_message(again)
+            self._post_again(key)
+
+    def _post_again(self, key: events.Key | events.Paste) -> events.Key | events.Paste:
+        """A held key (or paste) posted to the app again, as a new event marked replayed (not
+        held again)."""
+        again: events.Key | events.Paste = (
+            events.Paste(key.text)
+            if isinstance(key, events.Paste)
+            else events.Key(key.key, key.character)
+        )
+        self._replayed.add(id(again))
+        self.post_message(again)
+        return again
 
     def screen_opened(self) -> None:
         """The screen the held keys wait for is up (its keys not yet there): an Escape or a q
