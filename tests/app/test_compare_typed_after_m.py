@@ -190,3 +190,31 @@ async def test_keys_held_for_a_compare_that_never_comes_are_handed_over(
         await pilot.press("j")  # and what is typed next is not held
         await wait_until(pilot, lambda: table.cursor_row == 3)
         await pilot.press("ctrl+q")
+
+
+async def test_a_failed_comparison_does_not_stop_the_next(
+    tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compare runs one comparison at a time, the next when data changed meanwhile: one that
+    failed (an error, no result) left the screen waiting for it, never compared again."""
+    calls: list[int] = []
+    compare_runs: Callable[..., Any] = compare_module.compare_runs
+
+    def failing_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("comparison failed")
+        return compare_runs(*args, **kwargs)
+
+    monkeypatch.setattr(compare_module, "compare_runs", failing_once)
+    app = app_of(two_runs(tmp_path / "data"), word_tokenizer)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen) and bool(calls))
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_until(pilot, lambda: not screen._computing)  # the failed one ended
+        screen.data_changed()  # (a followed update or a re-score)
+        await wait_until(pilot, lambda: len(calls) == 2 and screen.current_table() is not None)
+        await pilot.press("ctrl+q")

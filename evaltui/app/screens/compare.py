@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from evaltui.app.choices import Options
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
@@ -612,6 +613,15 @@ class CompareScreen(Screen[None]):
             self.query_one("#compare-details", Static).update(Text("\n".join(lines)))
             line.update(Text(text))
         self.call_after_refresh(self.refit)  # once the top's new height is laid out
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A comparison that failed (the app says why) posts no result: the next data change
+        is compared all the same, and the keys held for the first table act now."""
+        if event.worker.group == "compare" and event.state == WorkerState.ERROR:
+            self._computing = False
+            self.keys_to_table()
+            if self._again and self.is_attached:
+                self.compare()
 
     def data_changed(self) -> None:
         """New scores or rows under the screen: compared again (sort, filter and cursor kept),
