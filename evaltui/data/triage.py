@@ -220,10 +220,12 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
 
 
 @functools.cache
-def _repeats_expr(column: str) -> pl.Expr:
-    """``tail_repeats`` of :func:`tail_measures_exprs`, built once per column name."""
+def _repeats_expr(column: str, cut: bool = True) -> pl.Expr:
+    """``tail_repeats`` of :func:`tail_measures_exprs`, built once per column name; without
+    ``cut``, the column holds the texts' last :data:`TAIL_CHARS` characters already (a tail's
+    slice copies it: one for each of its three uses, in an eager query)."""
     text = pl.col(column)
-    tail = text.str.slice(-TAIL_CHARS)
+    tail = text.str.slice(-TAIL_CHARS) if cut else text
     probe = tail.str.slice(-PROBE_CHARS)
     # A tail shorter than two probes cannot repeat; an empty probe would match everywhere.
     repeats = (
@@ -236,14 +238,15 @@ def _repeats_expr(column: str) -> pl.Expr:
 
 @functools.cache
 def _answer_measures_exprs(column: str, short: bool | None) -> tuple[pl.Expr, ...]:
-    """What :func:`_measured` selects with answers: ``tail_repeats``, ``has_answer``, the
+    """What :func:`_measured` selects with answers: ``tail_repeats`` (``column`` holds the
+    texts' last :data:`MEASURED_TAIL` characters), ``has_answer``, the
     answer and ``_deep`` from the columns of ``answer_part_exprs`` (``short`` None: the row's
     :data:`SHORT_ALLOWED` says whether a short reply is its own answer). Built once: made on
     every call (~0.2 ms), with the whole ``has_answer`` expression of :func:`tail_measures_exprs`
     made and dropped (~0.2 ms more), they were a followed update's measures' fixed cost."""
     allowed = pl.col(SHORT_ALLOWED).fill_null(False) if short is None else short
     return (
-        _repeats_expr(column),
+        _repeats_expr(column, MEASURED_TAIL > TAIL_CHARS),
         has_answer_expr(marked_from_parts(short=allowed)),
         answer_from_parts(short=allowed),
         pl.col("_deep"),
@@ -374,6 +377,10 @@ def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
 _ESCAPED = "_escaped"
 #: The column of a slice's :func:`answer_tails` in its answers' query.
 _FOUND = "_found"
+#: Whether the answers' query cuts those tails to the answers' :data:`ANSWER_TAIL_CHARS`: they
+#: are parts of each text's last :data:`MEASURED_TAIL` characters (at most as many), whole when
+#: that is no more.
+_CUT_FOUND = MEASURED_TAIL > ANSWER_TAIL_CHARS
 
 
 @functools.cache
@@ -442,7 +449,10 @@ def _measured(
         # The answer parts, and the rows the parts made apart are to be looked for in, in
         # one query.
         probed = answer_probes(
-            pl.DataFrame([found.alias(_FOUND)]), _FOUND, *answer_part_exprs(_FOUND, every=False)
+            pl.DataFrame([found.alias(_FOUND)]),
+            _FOUND,
+            *answer_part_exprs(_FOUND, every=False, cut=_CUT_FOUND),
+            cut=_CUT_FOUND,
         )
         numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
         measured = set_columns(
