@@ -267,15 +267,15 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
     return _diversity(pl.DataFrame([texts.alias("t")]).select(_words_exprs(pl.col("t"))))
 
 
-def _words_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def _words_exprs(text: pl.Expr) -> tuple[pl.Expr]:
     """What :func:`ngram_diversity` first reads of each ``text``: the words of its last
-    :data:`DIVERSITY_CHARS` characters (``_words``) and whether it has text (``_some``). The
-    words are split once (an eager ``select`` splits once per use: three splits of a followed
-    update's 128 tails cost ~2.5 ms of CPU more than one), and counted from the split's list
-    lengths (:func:`_diversity`): counting the spaces with a regex, one match per word, took
-    ~0.9 ms of CPU per followed MB."""
-    last = text.str.slice(-DIVERSITY_CHARS)
-    return (last.str.split(" ").alias("_words"), text.is_not_null().alias("_some"))
+    :data:`DIVERSITY_CHARS` characters (``_words``; no text: null). The words are split once
+    (an eager ``select`` splits once per use: three splits of a followed update's 128 tails
+    cost ~2.5 ms of CPU more than one), and counted from the split's list lengths
+    (:func:`_diversity`): counting the spaces with a regex, one match per word, took ~0.9 ms
+    of CPU per followed MB; whether a text has any is the split's null mask (a column of its
+    own sliced each tail again: ~0.1 ms)."""
+    return (text.str.slice(-DIVERSITY_CHARS).str.split(" ").alias("_words"),)
 
 
 def _diversity(per_text: pl.DataFrame) -> pl.Series:
@@ -283,6 +283,7 @@ def _diversity(per_text: pl.DataFrame) -> pl.Series:
     # A text split on " " has one word more than it has spaces ("" is one empty word); no
     # text (a null list): none (a Series' fill_null is a query: ~0.1 ms, filled only if any).
     words = per_text.get_column("_words").list.len()
+    some = words.is_not_null().to_numpy()
     words = words.fill_null(0) if words.null_count() else words
     counts = words.to_numpy().astype(np.int64)
     hashes = per_text.select(pl.col("_words").drop_nulls().explode().hash()).to_series().to_numpy()
@@ -318,7 +319,7 @@ def _diversity(per_text: pl.DataFrame) -> pl.Series:
         distinct = new.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = (distinct / grams_per_text).astype(np.float32)
-    measured = (grams_per_text >= MIN_NGRAMS) & per_text.get_column("_some").to_numpy()
+    measured = (grams_per_text >= MIN_NGRAMS) & some
     values = np.where(measured, share, np.float32(np.nan))  # a measured share is never NaN
     return pl.Series("ngram_diversity", values, dtype=pl.Float32, nan_to_null=True)
 
@@ -343,24 +344,25 @@ _HEAD = _TEXT.str.slice(0, MEASURED_TAIL)
 _TAIL = _TEXT.str.slice(-MEASURED_TAIL)
 _ENDS_EXPRS = (
     _TEXT.str.len_chars().fill_null(0).alias("n"),
-    _HEAD.str.len_chars().fill_null(0).alias("seen"),
-    (_HEAD.str.len_chars() - _HEAD.str.strip_chars_start().str.len_chars())
-    .fill_null(0)
-    .alias("lead"),
-    (_TAIL.str.len_chars() - _TAIL.str.strip_chars_end().str.len_chars())
-    .fill_null(0)
-    .alias("trail"),
+    _HEAD.str.strip_chars_start().str.len_chars().fill_null(0).alias("head_kept"),
+    _TAIL.str.strip_chars_end().str.len_chars().fill_null(0).alias("tail_kept"),
 )
-"""What :func:`stripped_chars` measures of each text ``t`` (no text: 0): its characters, those of
-its head it looked at, and the whitespace runs at its ends (the nulls filled in the query: a
-``fill_null`` of each column was a query of its own)."""
+"""What :func:`stripped_chars` measures of each text ``t`` (no text: 0): its characters and
+those of its head and of its tail (:data:`MEASURED_TAIL` characters each, or all it has) once
+the whitespace at the text's start and at its end is stripped (the nulls filled in the query: a
+``fill_null`` of each column was a query of its own). The head's and the tail's lengths are the
+text's, at most :data:`MEASURED_TAIL`: counted in the query, each was a slice more of every
+text (an eager query slices once per use)."""
 
 
 def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
     """:func:`stripped_chars` of ``texts`` (strings) given their :data:`_ENDS_EXPRS`."""
-    n, seen, lead, trail = (
-        ends.get_column(name).to_numpy().astype(np.int64) for name in ("n", "seen", "lead", "trail")
+    n, head_kept, tail_kept = (
+        ends.get_column(name).to_numpy().astype(np.int64)
+        for name in ("n", "head_kept", "tail_kept")
     )
+    seen = np.minimum(n, MEASURED_TAIL)  # the head's characters, and the tail's
+    lead, trail = seen - head_kept, seen - tail_kept
     chars = n - lead - trail
     # A run that fills its whole window may go on past it (or the text is only whitespace).
     whole = np.flatnonzero((n > 0) & ((lead >= seen) | (trail >= seen)))
