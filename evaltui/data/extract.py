@@ -191,14 +191,22 @@ def _short(tail: pl.Expr) -> pl.Expr:
     return _non_empty(pl.when(short & (stripped != "")).then(stripped))
 
 
+def _tail(column: str, cut: bool = True) -> pl.Expr:
+    """Each text of ``column``'s last :data:`TAIL_CHARS` characters; without ``cut``, the texts
+    as they are: they are at most that long already (a slice of a tail copies it for nothing:
+    ~0.4 ms of CPU per followed MB in the probes' query alone)."""
+    return pl.col(column).str.slice(-TAIL_CHARS) if cut else pl.col(column)
+
+
 def _parts(
-    column: str, *, unescaped: bool = False
+    column: str, *, unescaped: bool = False, cut: bool = True
 ) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     """The matches in a text's tail that answers are made of: the last non-empty box, "the
     answer is", "Answer:" line and number, whether a box is nested deeper than the regex
     follows, and the whole reply when it is short (:func:`_short`). ``unescaped``: the column
-    holds :func:`answer_tails` already; else its escape sequences are reduced here."""
-    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    holds :func:`answer_tails` already; else its escape sequences are reduced here. ``cut``:
+    as :func:`_tail`."""
+    tail = _tail(column, cut)
     if not unescaped:
         tail = _unescaped(tail)
     return (
@@ -223,21 +231,24 @@ ANSWER_PARTS = ["_boxed", "_answer_is", "_answer_line", "_number", "_deep", "_sh
 """The columns :func:`answer_part_exprs` makes (dropped once :func:`answers_from_parts` read them)."""
 
 
-def answer_part_exprs(column: str = "gen", *, every: bool = True) -> list[pl.Expr]:
+def answer_part_exprs(
+    column: str = "gen", *, every: bool = True, cut: bool = True
+) -> list[pl.Expr]:
     """The matches :func:`extract_answer_expr` and :func:`final_answer_marked_expr` are made of,
     as columns (:data:`ANSWER_PARTS`), so a text's tail is searched once for both. Without
     ``every``, ``_answer_line``, ``_number`` and ``_short`` are left out: :func:`answer_lines`,
     :func:`last_numbers` and :func:`short_replies` make them for less. ``column`` holds
-    :func:`answer_tails`, as the texts given to those do."""
-    return list(_answer_part_exprs(column, every))
+    :func:`answer_tails`, as the texts given to those do. Without ``cut``, it holds at most
+    :data:`TAIL_CHARS` characters of each text, read whole (:func:`_tail`)."""
+    return list(_answer_part_exprs(column, every, cut))
 
 
 @functools.cache
-def _answer_part_exprs(column: str, every: bool) -> tuple[pl.Expr, ...]:
+def _answer_part_exprs(column: str, every: bool, cut: bool) -> tuple[pl.Expr, ...]:
     """:func:`answer_part_exprs`, built once (~0.2 ms each time: made for every followed update)."""
     return tuple(
         part.alias(name)
-        for part, name in zip(_parts(column, unescaped=True), ANSWER_PARTS, strict=False)
+        for part, name in zip(_parts(column, unescaped=True, cut=cut), ANSWER_PARTS, strict=False)
         if every or name not in ("_answer_line", "_number", "_short")
     )
 
@@ -293,21 +304,21 @@ LINE_ROWS = "_line_rows"
 SHORT_ROWS = "_short_rows"
 
 
-def _line_probe(column: str) -> pl.Expr:
+def _line_probe(column: str, cut: bool = True) -> pl.Expr:
     """The tails :func:`answer_lines` searches: those holding :data:`_ANSWER_COLON`."""
-    return pl.col(column).str.slice(-TAIL_CHARS).str.contains(_ANSWER_COLON)
+    return _tail(column, cut).str.contains(_ANSWER_COLON)
 
 
-def _short_probe(column: str) -> pl.Expr:
+def _short_probe(column: str, cut: bool = True) -> pl.Expr:
     """The tails :func:`short_replies` looks at: of at most :data:`SHORT_SCAN` bytes."""
-    return pl.col(column).str.slice(-TAIL_CHARS).str.len_bytes() <= SHORT_SCAN
+    return _tail(column, cut).str.len_bytes() <= SHORT_SCAN
 
 
-def _number_first_exprs(column: str) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def _number_first_exprs(column: str, cut: bool = True) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """``_number`` searched in each tail's window (:func:`last_numbers`), and whether the tail
     is longer than the window and whether the window is all number characters (see
     :data:`_NUMBER_AGAIN_EXPR`)."""
-    tail = pl.col(column).str.slice(-TAIL_CHARS)
+    tail = _tail(column, cut)
     window = tail.str.slice(-NUMBER_WINDOW)
     long = tail.str.len_chars() > NUMBER_WINDOW
     after = window.str.replace(f"^{_IN_NUMBER}*{_NOT_IN_NUMBER}", "")
@@ -324,23 +335,25 @@ _NUMBER_AGAIN_EXPR = ((pl.col("_long") & pl.col("_number").is_null()) | pl.col("
 
 
 @functools.cache
-def _probe_exprs(column: str) -> tuple[pl.Expr, ...]:
+def _probe_exprs(column: str, cut: bool) -> tuple[pl.Expr, ...]:
     return (
-        _line_probe(column).alias(LINE_ROWS),
-        *_number_first_exprs(column),
-        _short_probe(column).alias(SHORT_ROWS),
+        _line_probe(column, cut).alias(LINE_ROWS),
+        *_number_first_exprs(column, cut),
+        _short_probe(column, cut).alias(SHORT_ROWS),
     )
 
 
-def answer_probes(frame: pl.DataFrame, column: str, *others: pl.Expr) -> pl.DataFrame:
+def answer_probes(
+    frame: pl.DataFrame, column: str, *others: pl.Expr, cut: bool = True
+) -> pl.DataFrame:
     """``others`` over ``frame`` with what :func:`answer_lines`, :func:`last_numbers` and
     :func:`short_replies` first look for in ``column`` (the :func:`answer_tails`), as columns
     (:data:`LINE_ROWS`, ``_number``, :data:`NUMBER_AGAIN`, :data:`SHORT_ROWS`), in one query:
     each was a query of its own, whose fixed cost (~0.1-0.2 ms) a followed update of a few
-    texts paid for each."""
+    texts paid for each. ``cut``: as :func:`answer_part_exprs`."""
     return (
         frame.lazy()
-        .select(*others, *_probe_exprs(column))
+        .select(*others, *_probe_exprs(column, cut))
         .with_columns(_NUMBER_AGAIN_EXPR)
         .drop("_long", "_unsure")
         .collect(engine="in-memory")

@@ -220,10 +220,12 @@ def tail_measures_exprs(column: str = "gen") -> list[pl.Expr]:
 
 
 @functools.cache
-def _repeats_expr(column: str) -> pl.Expr:
-    """``tail_repeats`` of :func:`tail_measures_exprs`, built once per column name."""
+def _repeats_expr(column: str, cut: bool = True) -> pl.Expr:
+    """``tail_repeats`` of :func:`tail_measures_exprs`, built once per column name; without
+    ``cut``, the column holds the texts' last :data:`TAIL_CHARS` characters already (a tail's
+    slice copies it: one for each of its three uses, in an eager query)."""
     text = pl.col(column)
-    tail = text.str.slice(-TAIL_CHARS)
+    tail = text.str.slice(-TAIL_CHARS) if cut else text
     probe = tail.str.slice(-PROBE_CHARS)
     # A tail shorter than two probes cannot repeat; an empty probe would match everywhere.
     repeats = (
@@ -236,14 +238,15 @@ def _repeats_expr(column: str) -> pl.Expr:
 
 @functools.cache
 def _answer_measures_exprs(column: str, short: bool | None) -> tuple[pl.Expr, ...]:
-    """What :func:`_measured` selects with answers: ``tail_repeats``, ``has_answer``, the
+    """What :func:`_measured` selects with answers: ``tail_repeats`` (``column`` holds the
+    texts' last :data:`MEASURED_TAIL` characters), ``has_answer``, the
     answer and ``_deep`` from the columns of ``answer_part_exprs`` (``short`` None: the row's
     :data:`SHORT_ALLOWED` says whether a short reply is its own answer). Built once: made on
     every call (~0.2 ms), with the whole ``has_answer`` expression of :func:`tail_measures_exprs`
     made and dropped (~0.2 ms more), they were a followed update's measures' fixed cost."""
     allowed = pl.col(SHORT_ALLOWED).fill_null(False) if short is None else short
     return (
-        _repeats_expr(column),
+        _repeats_expr(column, MEASURED_TAIL > TAIL_CHARS),
         has_answer_expr(marked_from_parts(short=allowed)),
         answer_from_parts(short=allowed),
         pl.col("_deep"),
@@ -264,23 +267,25 @@ def ngram_diversity(texts: pl.Series) -> pl.Series:
     return _diversity(pl.DataFrame([texts.alias("t")]).select(_words_exprs(pl.col("t"))))
 
 
-def _words_exprs(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def _words_exprs(text: pl.Expr) -> tuple[pl.Expr]:
     """What :func:`ngram_diversity` first reads of each ``text``: the words of its last
-    :data:`DIVERSITY_CHARS` characters (``_words``), how many (``_n_words``, no text: 0),
-    whether it has text (``_some``). The words are split once: a text split on ``" "`` has
-    one word more than it has spaces (an eager ``select`` splits once per use: three splits of
-    a followed update's 128 tails cost ~2.5 ms of CPU more than one)."""
-    last = text.str.slice(-DIVERSITY_CHARS)
-    return (
-        last.str.split(" ").alias("_words"),
-        (last.str.count_matches(" ", literal=True) + 1).fill_null(0).alias("_n_words"),
-        text.is_not_null().alias("_some"),
-    )
+    :data:`DIVERSITY_CHARS` characters (``_words``; no text: null). The words are split once
+    (an eager ``select`` splits once per use: three splits of a followed update's 128 tails
+    cost ~2.5 ms of CPU more than one), and counted from the split's list lengths
+    (:func:`_diversity`): counting the spaces with a regex, one match per word, took ~0.9 ms
+    of CPU per followed MB; whether a text has any is the split's null mask (a column of its
+    own sliced each tail again: ~0.1 ms)."""
+    return (text.str.slice(-DIVERSITY_CHARS).str.split(" ").alias("_words"),)
 
 
 def _diversity(per_text: pl.DataFrame) -> pl.Series:
     """:func:`ngram_diversity` from the columns of :func:`_words_exprs`."""
-    counts = per_text.get_column("_n_words").to_numpy().astype(np.int64)
+    # A text split on " " has one word more than it has spaces ("" is one empty word); no
+    # text (a null list): none (a Series' fill_null is a query: ~0.1 ms, filled only if any).
+    words = per_text.get_column("_words").list.len()
+    some = words.is_not_null().to_numpy()
+    words = words.fill_null(0) if words.null_count() else words
+    counts = words.to_numpy().astype(np.int64)
     hashes = per_text.select(pl.col("_words").drop_nulls().explode().hash()).to_series().to_numpy()
     size = len(hashes) - (NGRAM - 1)
     grams_per_text = np.maximum(counts - (NGRAM - 1), 0)
@@ -314,7 +319,7 @@ def _diversity(per_text: pl.DataFrame) -> pl.Series:
         distinct = new.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = (distinct / grams_per_text).astype(np.float32)
-    measured = (grams_per_text >= MIN_NGRAMS) & per_text.get_column("_some").to_numpy()
+    measured = (grams_per_text >= MIN_NGRAMS) & some
     values = np.where(measured, share, np.float32(np.nan))  # a measured share is never NaN
     return pl.Series("ngram_diversity", values, dtype=pl.Float32, nan_to_null=True)
 
@@ -339,24 +344,25 @@ _HEAD = _TEXT.str.slice(0, MEASURED_TAIL)
 _TAIL = _TEXT.str.slice(-MEASURED_TAIL)
 _ENDS_EXPRS = (
     _TEXT.str.len_chars().fill_null(0).alias("n"),
-    _HEAD.str.len_chars().fill_null(0).alias("seen"),
-    (_HEAD.str.len_chars() - _HEAD.str.strip_chars_start().str.len_chars())
-    .fill_null(0)
-    .alias("lead"),
-    (_TAIL.str.len_chars() - _TAIL.str.strip_chars_end().str.len_chars())
-    .fill_null(0)
-    .alias("trail"),
+    _HEAD.str.strip_chars_start().str.len_chars().fill_null(0).alias("head_kept"),
+    _TAIL.str.strip_chars_end().str.len_chars().fill_null(0).alias("tail_kept"),
 )
-"""What :func:`stripped_chars` measures of each text ``t`` (no text: 0): its characters, those of
-its head it looked at, and the whitespace runs at its ends (the nulls filled in the query: a
-``fill_null`` of each column was a query of its own)."""
+"""What :func:`stripped_chars` measures of each text ``t`` (no text: 0): its characters and
+those of its head and of its tail (:data:`MEASURED_TAIL` characters each, or all it has) once
+the whitespace at the text's start and at its end is stripped (the nulls filled in the query: a
+``fill_null`` of each column was a query of its own). The head's and the tail's lengths are the
+text's, at most :data:`MEASURED_TAIL`: counted in the query, each was a slice more of every
+text (an eager query slices once per use)."""
 
 
 def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
     """:func:`stripped_chars` of ``texts`` (strings) given their :data:`_ENDS_EXPRS`."""
-    n, seen, lead, trail = (
-        ends.get_column(name).to_numpy().astype(np.int64) for name in ("n", "seen", "lead", "trail")
+    n, head_kept, tail_kept = (
+        ends.get_column(name).to_numpy().astype(np.int64)
+        for name in ("n", "head_kept", "tail_kept")
     )
+    seen = np.minimum(n, MEASURED_TAIL)  # the head's characters, and the tail's
+    lead, trail = seen - head_kept, seen - tail_kept
     chars = n - lead - trail
     # A run that fills its whole window may go on past it (or the text is only whitespace).
     whole = np.flatnonzero((n > 0) & ((lead >= seen) | (trail >= seen)))
@@ -373,6 +379,10 @@ def _stripped_from_ends(texts: pl.Series, ends: pl.DataFrame) -> pl.Series:
 _ESCAPED = "_escaped"
 #: The column of a slice's :func:`answer_tails` in its answers' query.
 _FOUND = "_found"
+#: Whether the answers' query cuts those tails to the answers' :data:`ANSWER_TAIL_CHARS`: they
+#: are parts of each text's last :data:`MEASURED_TAIL` characters (at most as many), whole when
+#: that is no more.
+_CUT_FOUND = MEASURED_TAIL > ANSWER_TAIL_CHARS
 
 
 @functools.cache
@@ -441,7 +451,10 @@ def _measured(
         # The answer parts, and the rows the parts made apart are to be looked for in, in
         # one query.
         probed = answer_probes(
-            pl.DataFrame([found.alias(_FOUND)]), _FOUND, *answer_part_exprs(_FOUND, every=False)
+            pl.DataFrame([found.alias(_FOUND)]),
+            _FOUND,
+            *answer_part_exprs(_FOUND, every=False, cut=_CUT_FOUND),
+            cut=_CUT_FOUND,
         )
         numbers = pl.DataFrame([probed.get_column(name) for name in ("_number", NUMBER_AGAIN)])
         measured = set_columns(

@@ -282,6 +282,70 @@ def test_ngram_diversity_equals_the_per_text_expression() -> None:
         assert ngram_diversity(some).to_list() == want.to_list()
 
 
+def test_the_words_are_counted_from_their_split_with_the_values_of_the_per_text_expression() -> (
+    None
+):
+    """A slice's first query splits each tail's last characters into words once and counts
+    them from the split (a regex counting the spaces, one match per word, took ~0.9 ms of CPU
+    per followed MB): the diversity keeps the per-text expression's values where the words are
+    odd: runs of spaces, leading and trailing ones, tabs, NUL, CJK and ideographic spaces
+    (no space to split on), emoji, one word, empty and no text."""
+    from evaltui.data.triage import _first_exprs
+
+    assert "count_matches" not in " ".join(str(expr) for expr in _first_exprs("gen"))
+    rng = random.Random(11)
+    words = ["a", "", " ", "\t", "\x00", "中文", "答\u3000案", "😀", "é", "wait", "let"]
+    texts: list[str | None] = [None, "", " ", "  ", "a", " a ", "\u3000" * 300, "😀 " * 70]
+    texts += [" " * n + " ".join(["w"] * 80) + " " * n for n in (1, 5, 1500, 1600)]
+    texts += [" ".join(rng.choices(words, k=rng.randint(0, 900))) for _ in range(300)]
+    frame = pl.DataFrame(
+        {"gen": texts, "extracted": [None] * len(texts)},
+        schema={"gen": pl.String, "extracted": pl.String},
+    )
+    want = frame.select(per_text_diversity("gen")).to_series()
+    assert with_text_measures(frame)["ngram_diversity"].to_list() == want.to_list()
+    assert with_measures_and_answers(frame)["ngram_diversity"].to_list() == want.to_list()
+    assert ngram_diversity(frame["gen"]).to_list() == want.to_list()
+    assert want.null_count() > 5 and want.drop_nulls().n_unique() > 50
+
+
+def test_gen_chars_are_the_stripped_texts_lengths_from_one_slice_of_each_end() -> None:
+    """``gen_chars`` is each text's length once stripped of whitespace at both ends, measured
+    from one slice of the text's head and one of its tail (the head's and the tail's lengths
+    are the text's, at most ``MEASURED_TAIL``: counted in the query they were three slices
+    more of every text), for whitespace runs shorter than, as long as and longer than a slice,
+    texts only of whitespace, Unicode whitespace, CJK and emoji, empty and no text."""
+    from evaltui.data.triage import _ENDS_EXPRS, MEASURED_TAIL, _first_exprs, stripped_chars
+
+    assert sum(str(expr).count("str.slice") for expr in _ENDS_EXPRS) == 2
+    # A slice's first query (an eager one: a slice per use) slices each text 7 times (13 with
+    # the lengths counted and the diversity's "has text" column, a slice of its own): the tail
+    # as the tails' column, for the escapes' and the tags' search, the head and the tail here,
+    # the diversity's window of the tail.
+    assert " ".join(str(expr) for expr in _first_exprs("gen")).count("str.slice") == 7
+    rng = random.Random(17)
+    blanks = [" ", "\t", "\n", "\r\n", "\u3000", "\u00a0", "\u2028", "\x0b"]
+    middles = ["", "x", "中文", "😀 a", " a b ", "\x00", prose(3, 50)]
+    texts: list[str | None] = [None, "", " ", "\u3000" * (MEASURED_TAIL + 1)]
+    for run in (0, 1, MEASURED_TAIL - 1, MEASURED_TAIL, MEASURED_TAIL + 1, 2 * MEASURED_TAIL):
+        for middle in middles:
+            blank = rng.choice(blanks)
+            texts += [
+                blank * run + middle,
+                middle + blank * run,
+                blank * run + middle + blank * run,
+            ]
+    texts += ["".join(rng.choices(blanks + middles, k=rng.randint(0, 60))) for _ in range(200)]
+    series = pl.Series("gen", texts, dtype=pl.String)
+    want = series.str.strip_chars().str.len_chars().fill_null(0)
+    assert stripped_chars(series).to_list() == want.to_list()
+    frame = pl.DataFrame(
+        {"gen": series, "extracted": pl.Series([None] * len(texts), dtype=pl.String)}
+    )
+    assert with_measures_and_answers(frame)["gen_chars"].to_list() == want.to_list()
+    assert with_text_measures(frame)["gen_chars"].to_list() == want.to_list()
+
+
 def test_empty_generation() -> None:
     got = flags([{"gen": ""}, {"gen": " \n\t"}, {"gen": None}, {"gen": "0"}, {"gen": prose(1)}])
     assert got["empty"].to_list() == [True, True, True, False, False]
