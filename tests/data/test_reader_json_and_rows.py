@@ -147,24 +147,28 @@ def test_random_numbers_read_as_json_reads_them() -> None:
         assert _outcome(parse_json, line) == _outcome(_old_parse_json, line), line
 
 
-def test_a_plain_line_is_read_by_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast reading is the one taken: each followed 1 MB of lines is ~1.2 ms of ``json``."""
-    calls: list[str] = []
+def test_a_plain_line_is_read_by_orjson(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """The fast reading is the one taken (each followed 1 MB of lines was ~1.2 ms of ``json``),
+    a JSON-lines file's line read from its bytes (no text decoded for it)."""
+    from evaltui.data.formats.plain import parse_json_lines
+
+    calls: list[Any] = []
     loads = orjson.loads
 
-    def counted(text: str) -> Any:
-        calls.append(text)
-        return loads(text)
+    def counted(raw: Any) -> Any:
+        calls.append(raw)
+        return loads(raw)
 
     monkeypatch.setattr(base.orjson, "loads", counted)
     line = '{"prompt": "2+2", "gen": "so \\\\boxed{4}", "answer": "4", "accuracy": 1.0}'
-    assert parse_json(line) == {
-        "prompt": "2+2",
-        "gen": "so \\boxed{4}",
-        "answer": "4",
-        "accuracy": 1.0,
-    }
+    record = {"prompt": "2+2", "gen": "so \\boxed{4}", "answer": "4", "accuracy": 1.0}
+    assert parse_json(line) == record
     assert calls == [line]
+    path = tmp_path / "a.jsonl"
+    path.write_text(f"{line}\n{line}\n")
+    parsed, errors, notes = parse_json_lines(path, "a.jsonl")
+    assert [value for _, _, value in parsed] == [record, record] and not errors and not notes
+    assert calls[1:] == [line.encode(), line.encode()]
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -269,3 +273,138 @@ def test_rows_keep_no_list_for_a_column_no_row_gave() -> None:
 def test_rows_say_which_columns_are_unknown() -> None:
     with pytest.raises(TypeError, match="not generation columns: colour"):
         Rows().add(run="r", colour="red")
+
+
+def test_an_entry_that_fails_is_its_own_error_and_its_rows_are_taken_back() -> None:
+    rows, errors = Rows(), []
+    with rows.entry(errors, "a.jsonl", 1):
+        rows.add(run="r", gen="kept")
+    for line, failure in ((2, ValueError("no gen")), (3, StopIteration()), (4, KeyError("x"))):
+        with rows.entry(errors, "a.jsonl", line):
+            rows.add(run="r", gen="taken back")
+            raise failure
+    with rows.entry(errors, "a.jsonl", 5):
+        pass  # nothing came of it, and nothing said why
+    with pytest.raises(KeyboardInterrupt), rows.entry(errors, "a.jsonl", 6):
+        rows.add(run="r", gen="interrupted")
+        raise KeyboardInterrupt
+    assert rows.height == 2
+    assert rows.frame().get_column("gen").to_list() == ["kept", "interrupted"]
+    assert [(e.line, e.reason) for e in errors] == [
+        (2, base.describe_failure(ValueError("no gen"))),
+        (3, base.describe_failure(StopIteration())),
+        (4, base.describe_failure(KeyError("x"))),
+        (5, "no generation in this entry"),
+    ]
+
+
+_PIECES = [
+    b"a",
+    b" ",
+    b"\\n",
+    b"\\\\",
+    b'\\"',
+    b"\\u00e9",
+    b"\\ud83d\\ude00",
+    b"\\ud800",
+    b"\\udfff",
+    b"\\u0000",
+    b"\x00",
+    b"\x01",
+    b"\x7f",
+    b"\t",
+    "é".encode(),
+    "中".encode(),
+    "🙂".encode(),
+    "\ufffe".encode(),
+    "\U0010ffff".encode(),
+    b"\xc3",  # a sequence cut short
+    b"\xe4\xb8",
+    b"\xf0\x9f\x99",
+    b"\x80",  # a lone continuation byte
+    b"\xbf",
+    b"\xc0\xaf",  # overlong
+    b"\xe0\x80\xaf",
+    b"\xed\xa0\x80",  # a surrogate, encoded
+    b"\xed\xbf\xbf",
+    b"\xf4\x90\x80\x80",  # past U+10FFFF
+    b"\xf5",
+    b"\xff",
+    b"\xef\xbb\xbf",  # a BOM inside the text
+]
+
+
+def _old_lines(data: bytes) -> tuple[list[tuple[int, int, Any]], list[str], list[str]]:
+    """The JSON-lines reading before orjson: each line decoded, then read by ``json``."""
+    from evaltui.data.formats.plain import TRUNCATED_LAST_LINE, decode_line, line_spans, nul_run
+
+    values, errors, bad = [], [], []
+    for line_no, start, end, has_newline in line_spans(data):
+        nuls = nul_run(data, start, end)
+        if nuls is not None:
+            errors.append(f"{line_no}: {nuls}")
+            continue
+        raw = data[start:end].rstrip(b"\r")
+        if not raw.strip():
+            continue
+        text, valid = decode_line(raw)
+        if not valid:
+            bad.append(line_no)
+        try:
+            values.append((line_no, start, _typed(_old_parse_json(text))))
+        except json.JSONDecodeError as exc:
+            where = base.json_error(exc.msg, exc.colno)
+            reason = (
+                f"{TRUNCATED_LAST_LINE}: {where}" if not has_newline else f"not valid JSON: {where}"
+            )
+            errors.append(f"{line_no}: {reason}")
+        except EntryError as exc:
+            errors.append(f"{line_no}: {exc}")
+    return values, errors, bad
+
+
+def test_json_lines_of_any_bytes_read_as_before(tmp_path: Any) -> None:
+    """A line's bytes go to orjson undecoded: what it reads is what decoding them and ``json``
+    read (invalid UTF-8 stays ``json``'s, shown as U+FFFD and noted)."""
+    from evaltui.data.formats.plain import parse_json_lines
+
+    rng = random.Random(11)
+    lines = []
+    for _ in range(2000):
+        text = b"".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 6)))
+        shape = rng.choice([b'{"gen": "%s", "accuracy": 1}', b'["%s", 2]', b'"%s"', b"%s"])
+        lines.append(shape.replace(b"%s", text))
+    lines += [b'{"a": 1}', b"", b"   ", b'{"cut": "no newl']
+    data = b"\n".join(lines)
+    path = tmp_path / "bytes.jsonl"
+    path.write_bytes(data)
+    parsed, errors, notes = parse_json_lines(path, "bytes.jsonl")
+    values, old_errors, bad = _old_lines(data)
+    assert [(n, o, _typed(v)) for n, o, v in parsed] == values
+    assert [f"{e.line}: {e.reason}" for e in errors] == old_errors
+    assert bad and len(notes) == 1 and notes[0].startswith(f"bytes.jsonl: {len(bad)} line(s)")
+
+
+def test_a_line_longer_than_a_mib_is_read_by_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """orjson takes ~13 times a text's size while it reads it (``json`` about twice): a long
+    line (a 50 MB generation) is left to ``json``, read as before."""
+    calls: list[int] = []
+    loads = orjson.loads
+
+    def counted(raw: Any) -> Any:
+        calls.append(len(raw))
+        return loads(raw)
+
+    monkeypatch.setattr(base.orjson, "loads", counted)
+    for size in (base.FAST_JSON_SIZE - 100, base.FAST_JSON_SIZE + 100):
+        text = json.dumps({"gen": "é 中 " * (size // 10), "accuracy": 1}, ensure_ascii=False)
+        raw = text.encode()
+        raw += b" " * (size - len(raw))  # exactly ``size`` bytes
+        assert len(raw) == size
+        value = base.fast_json(raw)
+        if size < base.FAST_JSON_SIZE:
+            assert _typed(value) == _typed(json.loads(text))
+        else:
+            assert value is base.NOT_READ
+        assert _typed(parse_json(raw.decode())) == _typed(json.loads(text))
+    assert calls == [base.FAST_JSON_SIZE - 100]
