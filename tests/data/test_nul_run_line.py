@@ -18,14 +18,21 @@ GOOD = b'{"prompt": "p", "gen": "g", "answer": "1", "accuracy": 1}\n'
 
 
 def _read(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[int]]:
+    """The file read, and the size of each line decoded or given to the JSON reader (orjson
+    reads a line's bytes undecoded; a line it leaves to ``json`` is decoded first)."""
     decoded: list[int] = []
-    real = plain.decode_line
+    real, fast = plain.decode_line, plain.fast_json
 
     def counting(raw: bytes) -> tuple[str, bool]:
         decoded.append(len(raw))
         return real(raw)
 
+    def counting_fast(raw: bytes) -> Any:
+        decoded.append(len(raw))
+        return fast(raw)
+
     monkeypatch.setattr(plain, "decode_line", counting)
+    monkeypatch.setattr(plain, "fast_json", counting_fast)
     return PlainReader().read(path, path.name, ReadOptions()), decoded
 
 
@@ -49,7 +56,7 @@ def test_a_run_of_nul_bytes_is_named_and_never_decoded(
     result, decoded = _read(path, monkeypatch)
     assert result.frame.height == 3  # the lines before it are read
     assert [(e.line, e.reason) for e in result.errors] == [(4, reason)]
-    assert decoded == [len(GOOD) - 1] * 3  # the NUL line was not decoded
+    assert decoded == [len(GOOD) - 1] * 3  # the NUL line was neither decoded nor parsed
 
 
 def test_a_few_nul_bytes_in_a_line_keep_its_json_error(
