@@ -45,6 +45,8 @@ from evaltui.data.sanitize import visible
 from evaltui.data.texts import TextSource, TextUnavailable
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from evaltui.app.screens.main import HeaderCounts
 
 FOLLOW_MIN_INTERVAL = 1.0
@@ -151,6 +153,10 @@ class EvalApp(App[int]):
         """True while the held keys are handed to the app (:meth:`_replay_held_keys`)."""
         self._replayed: set[int] = set()
         """The ids of held keys handed to the app and not reached it yet (not held again)."""
+        self._replay_paused_at: events.Key | None = None
+        """The held Enter or Escape the replay waits behind (:meth:`_replay_held_keys`)."""
+        self._replay_paused_on: Screen[object] | None = None
+        """The screen that read that key, once it has been read."""
         self.keys_for_screen: list[events.Key | events.Paste] | None = None
         """Keys read after one that opens a screen whose keys come later (``m``: compare, or
         the run picker; the picker's Enter: compare), held until that screen has them
@@ -310,17 +316,36 @@ class EvalApp(App[int]):
         '/accuracy < 0.5', Enter, 'j', Enter typed ahead typed the j into the filter
         ('accuracy < 0.5j', an error) and opened nothing. ``waited``: seconds waited so far
         for the box (None: not waiting). Keys typed meanwhile wait behind these (held)."""
-        if waited is not None and isinstance(self.focused, Input) and waited < self.REPLAY_WAIT:
+        if (
+            waited is not None
+            and waited < self.REPLAY_WAIT
+            and (isinstance(self.focused, Input) or self._replay_dialog_open())
+        ):
             self.set_timer(0.02, lambda: self._replay_held_keys(waited + 0.02))
             return
+        self._replay_paused_at = self._replay_paused_on = None
         held = self.held_keys
         while held:
             again = self._post_again(held.pop(0))
             if held and isinstance(again, events.Key) and again.key in ("enter", "escape"):
+                self._replay_paused_at = again
                 self.call_after_refresh(self._replay_held_keys, 0.0)
                 return
         self.held_keys = None
         self._replaying = False
+
+    def _replay_dialog_open(self) -> bool:
+        """Whether the held Enter or Escape the replay waits behind has not come back from the
+        widget it was handed to (a key's bindings run then, on the screen shown then), or came
+        back to a dialog still open: the keys behind it wait for it to close. 'j j s j' Enter
+        't' typed ahead of the published Inspect logs (tmux, 80x24) sorted and opened no
+        summary: the t, handed to the table as the s and the Enter were, came back to the app
+        with the sort dialog up, where t is nothing (a key stopped by a text box never comes
+        back: its wait ends with ``REPLAY_WAIT``)."""
+        if self._replay_paused_at is None:
+            return False
+        read_on = self._replay_paused_on
+        return read_on is None or (read_on.is_modal and read_on is self.screen)
 
     def hold_keys_for_screen(self) -> None:
         """Hold the keys read from now on until the screen opening has them
@@ -459,6 +484,12 @@ class EvalApp(App[int]):
         await self._on_event_now(event)
 
     async def _on_event_now(self, event: events.Event) -> None:
+        if event is self._replay_paused_at and (
+            event.is_forwarded or isinstance(self.focused, Input)
+        ):
+            # Back from the widget it was handed to: its bindings are run on this screen. (A
+            # text box acts on it as it reads it, and keeps it: the wait is for its focus.)
+            self._replay_paused_on = self.screen
         if id(event) in self._replayed:
             self._replayed.discard(id(event))
         elif self.held_keys is not None and not event.is_forwarded:
@@ -474,6 +505,7 @@ class EvalApp(App[int]):
                 # filter box had the keys yet) and was lost, the filter applied empty.
                 self.held_keys.append(event)
                 return
+        shown = self.screen if self.screen_stack else None
         if (
             isinstance(event, events.Key)
             and event.key == "escape"
@@ -488,6 +520,8 @@ class EvalApp(App[int]):
             # key sent with it ran first, where the escape was to leave: Escape, '/' on a
             # prompt searched its generation rather than filter the table. (A text box keeps
             # its escape in order with the characters typed before it: OrderedInput.)
+            if event is self._replay_paused_at:
+                self._replay_paused_on = shown
             return
         await super().on_event(event)
 

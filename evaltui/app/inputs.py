@@ -10,6 +10,9 @@ from textual.widgets import Input
 
 from evaltui.data.sanitize import cell_width, one_line
 
+NOT_EDITING = frozenset({"submit", "cut", "copy", "paste"})
+"""The box's bindings that are not editing its text (``edits_with``)."""
+
 
 def fitting_placeholder(wordings: Sequence[str], width: int) -> str:
     """The first of ``wordings`` (longest first) that fits in ``width`` cells, else the last
@@ -98,10 +101,24 @@ class OrderedInput(Input):
             event.prevent_default()
             self.on_escape()
             return
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                if not binding.priority and await self.app.run_action(binding.action, self):
-                    event.stop()
-                    event.prevent_default()
-                    return
+        if not event.is_printable and await self.run_key(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    def edits_with(self, key: str) -> bool:
+        """Whether ``key`` is one of the box's own editing keys: a binding of the box (not a
+        priority one) that moves its cursor or changes its text; not enter, nor the clipboard's
+        keys (ctrl+c is the app's elsewhere)."""
+        return any(
+            not binding.priority and binding.action not in NOT_EDITING
+            for binding in self._bindings.key_to_bindings.get(key, ())
+        )
+
+    async def run_key(self, key: str) -> bool:
+        """Run the box's own (non-priority) binding of ``key`` now; whether one ran."""
+        for binding in self._bindings.key_to_bindings.get(key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                return True
+        return False

@@ -11,7 +11,7 @@ import polars as pl
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
@@ -75,6 +75,9 @@ REPEAT_WINDOW = 0.5
 double press), not typed into the path (see ``ExportScreen.repeat_of_opener``)."""
 TYPING_GAP = 0.3
 """Seconds within which a key after a held ``e`` makes it the start of a typed path."""
+
+CHOICE_KEYS = frozenset(BindingsMap(ChoiceSet.BINDINGS).key_to_bindings)
+"""The kind list's own keys (the arrows, enter, space): never the path box's."""
 
 
 class ExportScreen(Dialog[ExportSummary | None]):
@@ -349,7 +352,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
         unit = "row" if of_several_runs(rows) else "prompt"
         return f"{plural(missing, unit)} without token lengths: exported empty"
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         """A path typed while the kind list has the focus (no Tab first) went nowhere, and
         ctrl+s wrote to the default path: it goes to the path box, replacing the default as
         after Tab. Keys of the same burst were handed to the kind list before the focus moved:
@@ -360,8 +363,12 @@ class ExportScreen(Dialog[ExportSummary | None]):
         the focus picks a kind, as it did; ``?`` there shows the help (the dialog's keys).
         A key read before the dialog was drawn is not typed into the box: it was meant for the
         screen behind (``e`` pressed twice while the app was busy made the path "e", and
-        ctrl+s wrote a file named e)."""
+        ctrl+s wrote a file named e).
+
+        An editing key of the path box (ctrl+a, ctrl+k, ctrl+u, backspace, home…) pressed while
+        the kind list has the focus goes to the box too, at once (``edit_in_box``)."""
         if not event.is_printable or event.character is None:
+            await self.edit_in_box(event)
             return
         path = self.query_one("#export-path", Input)
         if event.character in {" ", "?"} and not isinstance(self.focused, Input):
@@ -381,6 +388,31 @@ class ExportScreen(Dialog[ExportSummary | None]):
         event.stop()
         event.prevent_default()
         path.insert_text_at_cursor(event.character)
+
+    async def edit_in_box(self, event: events.Key) -> None:
+        """An editing key of the path box read while the kind list has the focus: the box's,
+        run now, in order with the keys around it, the focus moved to the box. Left to go on,
+        it reached the app's bindings after the keys typed behind it, with the focus in the box
+        by then (a path typed moved it): 'ctrl+a ctrl+k /tmp/out.json ctrl+s' in one burst
+        (tmux) ran ctrl+a and ctrl+k after the path: the box was empty when ctrl+s came, and
+        nothing was written. Such a key read here with the focus in the box already was handed
+        to the list before the focus moved (the box runs its own keys and stops them): it is
+        run now too. Keys of the list itself (the arrows, enter, space) stay the list's."""
+        path = self.query_one("#export-path", OrderedInput)
+        if (
+            not isinstance(self.focused, (RadioSet, RadioButton, OrderedInput))
+            or event.key in CHOICE_KEYS
+            or not path.edits_with(event.key)
+        ):
+            return
+        event.stop()
+        event.prevent_default()
+        if self.read_before_shown(event):
+            return
+        if self.focused is not path:
+            path.select_on_focus = False
+            self.set_focus(path)
+        await path.run_key(event.key)
 
     def repeat_of_opener(self, event: events.Key) -> bool:
         """Whether ``event`` is the dialog's own key (``e``) pressed again as the first key,
