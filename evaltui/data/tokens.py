@@ -217,12 +217,21 @@ class LengthCounter:
         self.info = self.info.reloaded()
         return self.info.count(texts)
 
-    def check(self, series: pl.Series, counts: np.ndarray, source: str = "") -> bool:
-        """Self-check one file's counts (rows in file order). False when the path just switched."""
+    def check(
+        self,
+        series: pl.Series,
+        counts: np.ndarray,
+        source: str = "",
+        sizes: np.ndarray | None = None,
+    ) -> bool:
+        """Self-check one file's counts (rows in file order; ``sizes``: their
+        :func:`~evaltui.data.schema.byte_sizes` when the caller has them). False when the path
+        just switched."""
         if self._fast is None or len(series) == 0:
             return True
         rows = list(range(min(len(series), max(0, self.check_first - self.checked))))
-        sizes = byte_sizes(series)
+        if sizes is None:
+            sizes = byte_sizes(series)
         longest = int(np.argmax(sizes))
         if int(sizes[longest]) > self.longest_checked:
             self.longest_checked = int(sizes[longest])
@@ -946,7 +955,8 @@ def count_in_batches(
         if on_batch is not None:
             share = bytes_done / total if total else done / max(len(series), 1)
             on_batch(done, int(counts.sum()), share)
-    if isinstance(info, LengthCounter) and not info.check(series, out, source):
+    # (The self-check takes the sizes known here: a polars query less per followed update.)
+    if isinstance(info, LengthCounter) and not info.check(series, out, source, sizes):
         return count_in_batches(info, series, batch_chars=batch_chars, cancelled=cancelled)
     return out
 
