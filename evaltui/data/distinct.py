@@ -84,16 +84,43 @@ Ends = dict[str | None, tuple[str | None, str | None]]
 """By group (``None``: the whole column): the smallest and the largest value (None: no value)."""
 
 
+ENDS_IN_PYTHON = 1024
+"""Up to this many rows of text, :func:`prompt_ends` finds the ends in Python: a followed
+update's layout measures its ~130 new rows (~0.05 ms so; the query cost ~0.25 ms of the view
+worker, and as much of polars' pool, on every update)."""
+
+
 def prompt_ends(rows: pl.DataFrame, column: str = "prompt", by: str | None = "run") -> Ends:
     """The smallest and largest value of ``column`` for each value of ``by`` (the whole
-    column's under ``None`` without a ``by`` column), in one query: what :func:`shared_starts`
-    is made of. Those of more rows are :func:`merge_ends` of their parts'."""
+    column's under ``None`` without a ``by`` column), in one query (in Python for a few rows):
+    what :func:`shared_starts` is made of. Those of more rows are :func:`merge_ends` of their
+    parts'."""
+    if rows.height <= ENDS_IN_PYTHON and rows.get_column(column).dtype == pl.String:
+        return _ends_in_python(rows, column, by)
     text = pl.col(column).cast(pl.String)
     if by is None or by not in rows.columns:
         low, high = rows.select(text.min(), text.max().alias("high")).row(0)
         return {None: (low, high)}
     ends = rows.group_by(by).agg(text.min().alias("low"), text.max().alias("high"))
     return {group: (low, high) for group, low, high in ends.iter_rows()}
+
+
+def _ends_in_python(rows: pl.DataFrame, column: str, by: str | None) -> Ends:
+    """:func:`prompt_ends` of a few rows, the same ends (polars orders text by its UTF-8 bytes,
+    as Python does by code point; nulls are left out, a group of nulls alone has none)."""
+    values = rows.get_column(column).to_list()
+    ends: Ends = {}
+    if by is not None and by in rows.columns:
+        groups = rows.get_column(by).to_list()
+    else:
+        groups, ends[None] = [None] * len(values), (None, None)
+    for group, value in zip(groups, values, strict=True):
+        low, high = ends.get(group, (None, None))
+        if value is not None:
+            low = value if low is None or value < low else low
+            high = value if high is None or value > high else high
+        ends[group] = (low, high)
+    return ends
 
 
 def merge_ends(first: Ends, second: Ends) -> Ends:

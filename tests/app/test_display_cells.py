@@ -373,3 +373,55 @@ def test_id_cells_show_line_breaks_and_are_measured_so() -> None:
     narrow = stats(random.Random(2), 2).with_columns(pl.Series("prompt_id", ["a\n\nb", "c"]))
     layout = table_layout(narrow, 20, 12)
     assert layout.widths[-1] == 4, layout.widths
+
+
+def test_whole_numbers_made_in_python_equal_the_tables() -> None:
+    """A float count's whole number (the widths of a mean length column) is made in Python:
+    the same as the table's cell (:func:`_whole`, polars' round half to even and Int64 cast)
+    for ties, values past 2**52 and 2**53, the Int64 range's edges and past them, -0.0,
+    subnormals, NaN, infinities, null and random values of every magnitude."""
+    from evaltui.app.display import _whole, whole_number
+
+    rng = random.Random(7)
+    values: list[float | None] = [None, 0.0, -0.0, float("nan"), float("inf"), float("-inf")]
+    values += [k + 0.5 for k in range(-6, 6)] + [k + 0.49999999999999994 for k in range(-3, 3)]
+    values += [2.0**52 + 0.5, 2.0**52 - 0.5, 2.0**53, 2.0**53 + 2, -(2.0**52) - 0.5]
+    values += [2.0**63, -(2.0**63), 2.0**63 - 1024, -(2.0**63) - 2048, 1e19, -1e19, 1e300]
+    values += [5e-324, -5e-324, 2.2250738585072014e-308, 0.5000000000000001, 1.4999999999999998]
+    for _ in range(3000):
+        values.append(rng.uniform(-1, 1) * 10.0 ** rng.randint(-5, 20))
+        values.append(rng.randint(-(10**6), 10**6) + rng.choice([0.5, -0.5, 0.25, 0.75]))
+    table = pl.DataFrame({"v": values}, schema={"v": pl.Float64}).select(_whole(pl.col("v")))
+    assert [whole_number(v) for v in values] == table.get_column("v").to_list()
+
+
+def test_a_followed_updates_new_mean_lengths_take_no_query_for_their_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A followed update's extremes of a float count (a mean length: a new value each update)
+    need no query for their cells when its rates' were made before: the widths are those of
+    the cells as the table makes them, with no query of the probe cells."""
+    from evaltui.app import display
+    from evaltui.app.display import _column_widths
+
+    made: list[int] = []
+    original = display._probe_exprs
+
+    def counting() -> tuple[pl.Expr, pl.Expr]:
+        made.append(1)
+        return original()
+
+    def frame(lengths: list[float]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {"avg_gen_length": lengths, "pass@1": [0.125, 1.0, 0.5][: len(lengths)]},
+            schema={"avg_gen_length": pl.Float64, "pass@1": pl.Float64},
+        )
+
+    _column_widths(frame([1.0, 2.0, 3.0]), ["avg_gen_length"], ["pass@1"], {})  # rates made
+    monkeypatch.setattr(display, "_probe_exprs", counting)
+    for lengths, width in (([9.5, 12.25, 99.5], 3), ([999.5, 0.5, 7.0], 4), ([-9.5, 1.5], 3)):
+        widths = _column_widths(frame(lengths), ["avg_gen_length"], ["pass@1"], {})
+        cells = frame(lengths).select(display._whole(pl.col("avg_gen_length"))).to_series()
+        assert widths == {"avg_gen_length": width, "pass@1": 5}
+        assert width == max(len(f"{v:n}") for v in cells.to_list())
+    assert made == []

@@ -146,3 +146,33 @@ def test_widths_are_not_kept_from_a_layout_whose_run_labels_were_cut_otherwise()
     kept = table_layout(frame.tail(1), 30, 40, steady=wide)
     assert kept.widths[names.index("run")] == len(long)
     assert table_layout(frame.tail(1), 30, 40).widths[names.index("run")] == 1
+
+
+async def test_a_followed_mean_length_of_a_half_is_shown_whole_in_its_column(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """A followed prompt whose two generations have 9 and 10 tokens has a mean (and median)
+    length of 9.5: its cell reads 10 (rounded half to even, as the table rounds), and the
+    column, 1 cell wide before, grows to hold it with a digit of room (its width measured
+    from the new rows' extremes alone, their whole numbers made without a query)."""
+    first = "".join(line(p, p % 2 == 0) for p in range(1, 6))
+    data, out = one_run(tmp_path, first + first)
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 5)
+        await until_following(pilot, app)
+        await until_counted(pilot, app)
+        assert width_of(app, "avg_gen_length") == 1  # "the answer is 3": 4 tokens
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(words_line(6, 5) + words_line(6, 6))  # 9 and 10 tokens
+        await wait_until(pilot, lambda: counts(app).get("Problem 6") == 2)
+        await until_counted(pilot, app)
+        layout = app.shown_layout
+        assert layout is not None
+        cells = layout.frame().row(5, named=True)
+        labels = {column: label for column, label, _kind in layout.columns}
+        assert cells[labels["avg_gen_length"]] == 10
+        assert cells[labels["median_gen_length"]] == 10
+        assert width_of(app, "avg_gen_length") == 3
+        assert width_of(app, "median_gen_length") == 3

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import polars as pl
+import pytest
 
 from evaltui.data.distinct import distinct_expr, shared_start, shared_starts, without_markup
 
@@ -92,3 +96,98 @@ def test_each_run_has_its_own_shared_start() -> None:
     assert shared_starts(rows.drop("run").head(2)) == {
         None: (42, "The first task's long preamble goes here:")
     }
+
+
+TRICKY = [
+    "What is 2 + 2?",
+    "",
+    None,
+    "\x00nul first",
+    "nul \x00 inside",
+    "三角形の面積を求めよ。",
+    "三角形",
+    "emoji 😀 here",
+    "emoji 😀",
+    "\U0010ffff last plane",
+    "\x7f del",
+    "\x1b[31mred",
+    "é precomposed",
+    "e\u0301 combining",
+    "Z upper",
+    "z lower",
+    "\ufeffbom",
+    "tab\there",
+    "line\nbreak",
+    "x" * 5000,
+    "x" * 4999 + "y",
+    " leading space",
+]
+
+
+def test_the_ends_of_a_few_rows_found_in_python_equal_the_querys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The smallest and largest prompt of each run of a few rows (a followed update's new rows)
+    are found in Python: the same ends as the query's (polars orders text by its UTF-8 bytes),
+    for unicode past the BMP, NUL, controls, CJK, combining marks, empty and null prompts, a
+    run of nulls only, a null run, by run and over the whole column, and no rows."""
+    from evaltui.data import distinct
+
+    rng = random.Random(11)
+    runs = ["model-a", "model-b", "", None, "モデル"]
+    cases = []
+    for _ in range(300):
+        height = rng.choice([0, 1, 2, 3, 8, 40])
+        cases.append(
+            pl.DataFrame(
+                {
+                    "prompt": [rng.choice(TRICKY) for _ in range(height)],
+                    "run": [rng.choice(runs) for _ in range(height)],
+                },
+                schema={"prompt": pl.String, "run": pl.String},
+            )
+        )
+    cases.append(pl.DataFrame({"prompt": [None, None], "run": ["a", "b"]}, schema=cases[0].schema))
+    found = [(distinct.prompt_ends(rows), distinct.prompt_ends(rows, by=None)) for rows in cases]
+    monkeypatch.setattr(distinct, "ENDS_IN_PYTHON", -1)  # every frame by the query
+    queried = [(distinct.prompt_ends(rows), distinct.prompt_ends(rows, by=None)) for rows in cases]
+    assert found == queried
+
+
+def test_the_ends_of_a_followed_updates_new_rows_take_no_query(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A followed update's layout finds the prompt ends of its ~130 new rows without a query
+    (a ``group_by`` of the runs: ~0.25 ms of the view worker and as much of polars' pool on
+    every update); a large frame's are still found by one."""
+    from evaltui.data.distinct import prompt_ends
+
+    queries: list[str] = []
+    grouped, selected = pl.DataFrame.group_by, pl.DataFrame.select
+
+    def group_by(self: pl.DataFrame, *args: Any, **kwargs: Any) -> Any:
+        queries.append("group_by")
+        return grouped(self, *args, **kwargs)
+
+    def select(self: pl.DataFrame, *args: Any, **kwargs: Any) -> Any:
+        queries.append("select")
+        return selected(self, *args, **kwargs)
+
+    new = pl.DataFrame(
+        {
+            "prompt": [f"Question {i}: what is {i} + {i}?" for i in range(130)],
+            "run": ["model-a", "model-b"] * 65,
+        }
+    )
+    monkeypatch.setattr(pl.DataFrame, "group_by", group_by)
+    monkeypatch.setattr(pl.DataFrame, "select", select)
+    ends = prompt_ends(new)
+    whole = prompt_ends(new, by=None)
+    assert queries == []
+    assert ends == {
+        "model-a": ("Question 0: what is 0 + 0?", "Question 98: what is 98 + 98?"),
+        "model-b": ("Question 101: what is 101 + 101?", "Question 9: what is 9 + 9?"),
+    }
+    assert whole == {None: ("Question 0: what is 0 + 0?", "Question 9: what is 9 + 9?")}
+    assert prompt_ends(pl.concat([new] * 20)) == ends
+    assert queries == ["group_by"]
