@@ -5,9 +5,11 @@ searched (a regex over the tail, never over a 16k-token text). Order of preferen
 ``\\boxed{…}`` / ``\\fbox{…}``, else the last "the (final) answer is …", else the last line
 "Answer: …", else the last number, else a short reply whole ("Paris"), all read after a
 reasoning model's last ``</think>`` (none in a text that opens ``<think>`` and never closes it:
-see :func:`after_reasoning`). Boxed contents are matched by a regex allowing two levels of
-nested braces (``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the
-Python brace scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
+see :func:`after_reasoning`). Markdown emphasis wholly around a stated answer (``Answer: **7**``,
+``*7*``, ``__7__``, ``**$x_1$**``) is no part of it; markers inside one are (``2*3``, ``x_1``).
+Boxed contents are matched by a regex allowing two levels of nested braces
+(``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the Python brace
+scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
 expressions, so the app, the tests and the vote can never disagree.
 """
 
@@ -107,11 +109,11 @@ _EMPHASIZED_OR_LABEL = rf"(?s)^(?:{_EMPHASIS}|(.*?)[ \t]*\.?[ \t*]*)$"
 
 
 def _unemphasized(answer: pl.Expr, pattern: str = _EMPHASIZED_OR_NOT) -> pl.Expr:
-    """``answer`` without the markdown emphasis around it (:data:`_EMPHASIS`): ``**7**`` is 7;
-    null instead of an answer that was only markers. ``pattern``: :data:`_EMPHASIZED_OR_NOT`,
-    or :data:`_EMPHASIZED_OR_LABEL` for an "Answer:" line's."""
-    plain = answer.str.replace(pattern, _EMPHASIS_GROUPS + "${6}")
-    return pl.when(plain != "").then(plain)
+    """``answer`` (not empty) without the markdown emphasis around it (:data:`_EMPHASIS`):
+    ``**7**`` is 7. ``pattern``: :data:`_EMPHASIZED_OR_NOT` (an answer stays non-empty), or
+    :data:`_EMPHASIZED_OR_LABEL` for an "Answer:" line's (which may be only the label's stars:
+    see :func:`_answer_line`)."""
+    return answer.str.replace(pattern, _EMPHASIS_GROUPS + "${6}")
 
 
 def _answer_is(tail: pl.Expr) -> pl.Expr:
@@ -120,8 +122,11 @@ def _answer_is(tail: pl.Expr) -> pl.Expr:
 
 
 def _answer_line(tail: pl.Expr) -> pl.Expr:
-    """The last "Answer: …" line of each tail (null when none)."""
-    return _unemphasized(_non_empty(_last_match(tail, _ANSWER_LINE)), _EMPHASIZED_OR_LABEL)
+    """The last "Answer: …" line of each tail (null when none, or when it holds only stars:
+    ``Answer: **``). The empty answer is made null by a value's replacement, not ``when``:
+    that evaluated the line's search twice."""
+    line = _unemphasized(_non_empty(_last_match(tail, _ANSWER_LINE)), _EMPHASIZED_OR_LABEL)
+    return line.replace("", None)
 
 
 def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:

@@ -655,6 +655,8 @@ _ONE_ANSWER_CASES = [
     ("prose " * 900 + "\n**Final Answer:** **B**", "B", True),
     ("<think>" + _FAR + "</think>\nThe final answer is **$\\frac{1}{2}$**.", "\\frac{1}{2}", True),
     ("**Answer: 7.**\r\n", "7", True),
+    # an "Answer:" line of only stars states nothing (it gave "*")
+    ("work 3\nAnswer: **", "3", False),
 ]
 
 
