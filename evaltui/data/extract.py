@@ -5,9 +5,11 @@ searched (a regex over the tail, never over a 16k-token text). Order of preferen
 ``\\boxed{…}`` / ``\\fbox{…}``, else the last "the (final) answer is …", else the last line
 "Answer: …", else the last number, else a short reply whole ("Paris"), all read after a
 reasoning model's last ``</think>`` (none in a text that opens ``<think>`` and never closes it:
-see :func:`after_reasoning`). Boxed contents are matched by a regex allowing two levels of
-nested braces (``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the
-Python brace scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
+see :func:`after_reasoning`). Markdown emphasis wholly around a stated answer (``Answer: **7**``,
+``*7*``, ``__7__``, ``**$x_1$**``) is no part of it; markers inside one are (``2*3``, ``x_1``).
+Boxed contents are matched by a regex allowing two levels of nested braces
+(``\\boxed{\\frac{a}{b}}``); only the rare rows with deeper nesting go through the Python brace
+scanner. ``extract_answer`` and ``normalize`` are the one-value forms of the same
 expressions, so the app, the tests and the vote can never disagree.
 """
 
@@ -27,13 +29,22 @@ TAIL_CHARS = 4000
 _BOX_START = r"\\(?:boxed|fbox)\s*\{"
 # The whole \boxed{…} with up to two levels of nested braces inside.
 _BOXED = r"\\(?:boxed|fbox)\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}"
+# Markdown emphasis around an answer (``**7**``, ``*7*``, ``__7__``, ``_7_``, ``**$7$**``) is
+# captured with it and taken off by :func:`_unemphasized`.
+_EMPHASIZED_MATH = r"(?:\*{1,3}|_{1,2})\$[^\n$]{1,60}?\$(?:\*{1,3}|_{1,2})"
 # The sentence ends at a full stop followed by a blank or the end, a line end or the text's end:
-# the point inside "0.5" or "3.14" is the number's.
+# the point inside "0.5" or "3.14" is the number's. "The answer is: 7" reads as "the answer is
+# 7", and a label's own emphasis ("**Final answer:** 7", "**Final Answer**: 7") is skipped.
 _ANSWER_IS = (
-    r"(?i)(?:final answer|the answer)\s*(?:is|:)\s*\$?([^\n$]{1,60}?)\$?\s*(?:\.(?:\s|$)|\n|$)"
+    r"(?i)(?:final answer|the answer)[*_]*\s*(?:is(?:[ \t]*:[*_]*)?|:[*_]*)\s*"
+    rf"\$?({_EMPHASIZED_MATH}|[^\n$]{{1,60}}?)\$?\s*(?:\.(?:\s|$)|\n|$)"
 )
+# The answer's closing stars (and a full stop before them) are captured: whether they close an
+# emphasis in the answer (``Answer: **7**``) or the label's (``**Answer: 7**``) is told by
+# :func:`_unemphasized`.
 _ANSWER_LINE = (
-    r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*\$?([^\n$]{1,60}?)\$?[ \t]*\.?[ \t*]*$"
+    r"(?im)^[ \t*#>_-]*answer[*_]*[ \t]*:[*_]*[ \t]*"
+    rf"\$?({_EMPHASIZED_MATH}|[^\n$]{{1,60}}?(?:\.?\*+)?)\$?[ \t]*\.?[ \t*]*$"
 )
 # A number, or an integer fraction whole: a reply "1/2" or "... so it is 5/6" says 1/2 and 5/6,
 # not 2 and 6.
@@ -76,6 +87,46 @@ ESCAPE_STARTS = "[\x1b\x90\x98\x9b\x9d\x9e\x9f]"
 #: What a terminal escape sequence becomes in :func:`answer_tails`: a control character (SUB).
 _SUBSTITUTE = "\x1a"
 _BEFORE_CONTROL_RE = re.compile(_BEFORE_CONTROL)
+
+
+#: What an emphasized answer holds: not starting or ending with a blank, ``*``, ``_`` or ``$``
+#: (math inside the emphasis, ``**$x_1$**``, is read without its ``$``), a full stop before the
+#: closing marker left out (``**7.**``).
+_EMPHASIS_INNER = r"\$?([^\s*_$](?:.*?[^\s*_$])??)\$?\.?"
+#: An answer wholly in balanced markdown emphasis (``***7***``, ``**7**``, ``__7__``, ``*7*``,
+#: ``_7_``): group 1-5 is the answer. Markers inside an answer are its own (``2*3``, ``x_1``,
+#: ``a_{n}``, ``5^*``), as are unbalanced ones (``**7``).
+_EMPHASIS = "|".join(
+    rf"{marker}{_EMPHASIS_INNER}{marker}" for marker in (r"\*\*\*", r"\*\*", "__", r"\*", "_")
+)
+_EMPHASIS_GROUPS = "${1}${2}${3}${4}${5}"
+#: :data:`_EMPHASIS`, else the answer whole (group 6).
+_EMPHASIZED_OR_NOT = rf"(?s)^(?:{_EMPHASIS}|(.*))$"
+#: :data:`_EMPHASIS`, else the answer of an "Answer:" line without the stars (and a full stop
+#: before them) that close the label's emphasis (``**Answer: 7**``, ``**Answer: 7.**``): the line's
+#: pattern captures them (it cannot tell them from an answer's own closing stars).
+_EMPHASIZED_OR_LABEL = rf"(?s)^(?:{_EMPHASIS}|(.*?)[ \t]*\.?[ \t*]*)$"
+
+
+def _unemphasized(answer: pl.Expr, pattern: str = _EMPHASIZED_OR_NOT) -> pl.Expr:
+    """``answer`` (not empty) without the markdown emphasis around it (:data:`_EMPHASIS`):
+    ``**7**`` is 7. ``pattern``: :data:`_EMPHASIZED_OR_NOT` (an answer stays non-empty), or
+    :data:`_EMPHASIZED_OR_LABEL` for an "Answer:" line's (which may be only the label's stars:
+    see :func:`_answer_line`)."""
+    return answer.str.replace(pattern, _EMPHASIS_GROUPS + "${6}")
+
+
+def _answer_is(tail: pl.Expr) -> pl.Expr:
+    """The last "the (final) answer is …" of each tail (null when none)."""
+    return _unemphasized(_non_empty(_last_match(tail, _ANSWER_IS)))
+
+
+def _answer_line(tail: pl.Expr) -> pl.Expr:
+    """The last "Answer: …" line of each tail (null when none, or when it holds only stars:
+    ``Answer: **``). The empty answer is made null by a value's replacement, not ``when``:
+    that evaluated the line's search twice."""
+    line = _unemphasized(_non_empty(_last_match(tail, _ANSWER_LINE)), _EMPHASIZED_OR_LABEL)
+    return line.replace("", None)
 
 
 def _last_match(text: pl.Expr, pattern: str) -> pl.Expr:
@@ -188,7 +239,7 @@ def _short(tail: pl.Expr) -> pl.Expr:
         & ~stripped.str.contains("\n", literal=True)
         & (stripped.str.count_matches(r"\S+") <= SHORT_WORDS)
     )
-    return _non_empty(pl.when(short & (stripped != "")).then(stripped))
+    return _unemphasized(_non_empty(pl.when(short & (stripped != "")).then(stripped)))
 
 
 def _tail(column: str, cut: bool = True) -> pl.Expr:
@@ -211,8 +262,8 @@ def _parts(
         tail = _unescaped(tail)
     return (
         _non_empty(_last_match(tail, _BOXED)),
-        _non_empty(_last_match(tail, _ANSWER_IS)),
-        _non_empty(_last_match(tail, _ANSWER_LINE)),
+        _answer_is(tail),
+        _answer_line(tail),
         _last_match(tail, _NUMBER),
         tail.str.count_matches(_BOX_START) > tail.str.count_matches(_BOXED),
         _short(tail),
@@ -268,7 +319,7 @@ def answer_lines(texts: pl.Series, rows: pl.Series | np.ndarray | None = None) -
         rows = true_rows(frame.select(_line_probe("t")).to_series())
     lines = nulls("_answer_line", pl.String(), len(texts))
     if len(rows):
-        found = frame[rows].select(_non_empty(_last_match(tail, _ANSWER_LINE))).to_series()
+        found = frame[rows].select(_answer_line(tail)).to_series()
         lines = lines.scatter(rows, found)
     return lines
 

@@ -56,6 +56,84 @@ def test_extract_answer(text: str, answer: str | None) -> None:
     assert extract_answer(text) == answer
 
 
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # balanced emphasis around the answer: taken off (markdown's **bold**, *italic*, __, _)
+        ("Answer: **7**", "7"),
+        ("Answer: *7*", "7"),
+        ("Answer: __7__", "7"),
+        ("Answer: _7_", "7"),
+        ("Answer: ***7***", "7"),
+        ("Answer: **7**.", "7"),
+        ("Answer: **7.**", "7"),
+        ("**Answer:** **7**", "7"),
+        ("The final answer is **7**.", "7"),
+        ("The answer is *3.14*.", "3.14"),
+        ("The answer is __x_1__.", "x_1"),
+        ("**Final Answer:** **(B)**", "(B)"),
+        ("**Final Answer**: 7", "7"),
+        # "answer is:" is read as "answer is"
+        ("The answer is: **12**", "12"),
+        ("The answer is: 12", "12"),
+        ("The final answer is:\n\n$x+1$", "x+1"),
+        # bold around the math, or math around the bold
+        ("Answer: **$x_1$**", "x_1"),
+        ("The answer is **$\\frac{1}{2}$**.", "\\frac{1}{2}"),
+        ("The answer is $**7**$.", "7"),
+        # the label's own emphasis, as before
+        ("**Answer:** 7", "7"),
+        ("**Answer: 7**", "7"),
+        ("*Answer: 7.*", "7"),
+        # markers inside an answer, or unbalanced, are the answer's
+        ("Answer: 2*3", "2*3"),
+        ("Answer: **2*3**", "2*3"),
+        ("Answer: x_1", "x_1"),
+        ("Answer: $x_1$", "x_1"),
+        ("Answer: a_{n}", "a_{n}"),
+        ("The answer is \\boxed{x_1}", "x_1"),
+        ("The answer is \\boxed{0*(4+5+6+9)}", "0*(4+5+6+9)"),
+        ("The answer is 5^*.", "5^*"),
+        ("The answer is **7", "**7"),
+        ("The answer is 7*", "7*"),
+        # an "Answer:" line's closing stars cannot be told from its label's (``**Answer: 7**``):
+        # taken off when unbalanced, as before
+        ("Answer: 5^*", "5^"),
+    ],
+)
+def test_markdown_emphasis_around_an_answer_is_no_part_of_it(text: str, answer: str) -> None:
+    """Models write markdown: ``Answer: **7**`` gave ``**7``, ``The final answer is **7**.``
+    ``**7**`` and ``The answer is: 12`` ``: 12``, which the answer column showed and the vote
+    counted apart from ``7``. Every path gives the same answer (the one-value form, the
+    loader's query over whole texts and over tails read as they are)."""
+    from evaltui.data.schema import conform
+    from evaltui.data.triage import with_measures_and_answers
+
+    assert extract_answer(text) == answer
+    for filler in ("", "prose. " * 700 + "\n"):  # a short text, and one longer than a tail
+        whole = filler + text
+        frame = conform(pl.DataFrame({"prompt": ["p"], "gen": [whole]}))
+        assert with_measures_and_answers(frame)["extracted"].to_list() == [answer], filler[:5]
+        assert fill_extracted(frame)["extracted"].to_list() == [answer]
+
+
+def test_answers_in_emphasis_vote_with_the_same_answers_without() -> None:
+    """maj@k: ``**7**`` and ``*7*`` were votes apart from ``7`` (the vote's normalizing keeps
+    ``*``: ``2*3`` is no ``23``)."""
+    from evaltui.data.schema import conform
+    from evaltui.data.triage import with_measures_and_answers
+
+    texts = ["Answer: **7**", "The final answer is *7*.", "Answer: 7", "The answer is: __7__"]
+    frame = conform(pl.DataFrame({"prompt": ["p"] * 4, "gen": texts}))
+    assert fill_extracted(frame)["vote_answer"].to_list() == ["7"] * 4
+    assert normalize("2*3") == "2*3" and normalize("x_1") == "x_1"
+    # a short reply in bold is its own answer without it, on every path
+    short = conform(pl.DataFrame({"prompt": ["p"] * 2, "gen": ["**Paris**", "*Rome*"]}))
+    assert [extract_answer(text) for text in short["gen"]] == ["Paris", "Rome"]
+    assert fill_extracted(short)["extracted"].to_list() == ["Paris", "Rome"]
+    assert with_measures_and_answers(short)["extracted"].to_list() == ["Paris", "Rome"]
+
+
 def test_only_the_tail_is_searched() -> None:
     # An early boxed answer far from the end is out of reach; the last number near the end wins.
     text = "\\boxed{1}" + "x" * (TAIL_CHARS + 10) + " so 2"
@@ -379,6 +457,9 @@ def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found
         "中文",
         "answer is",
         "x" * 70,
+        "*",
+        "_",
+        "$",
     ]
     texts: list[str | None] = [
         None,
@@ -396,11 +477,7 @@ def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found
         texts.append("y" * (size - 10) + "\nAnswer: 5")
         texts.append("y" * (size - 20) + "answer only, no colon")
     series = pl.Series("gen", texts, dtype=pl.String)
-    whole = series.to_frame().select(
-        extract._non_empty(
-            extract._last_match(pl.col("gen").str.slice(-TAIL_CHARS), extract._ANSWER_LINE)
-        )
-    )
+    whole = series.to_frame().select(extract._answer_line(pl.col("gen").str.slice(-TAIL_CHARS)))
     got = extract.answer_lines(series)
     assert got.name == "_answer_line" and got.dtype == pl.String
     assert got.to_list() == whole.to_series().to_list()
@@ -573,6 +650,13 @@ _ONE_ANSWER_CASES = [
     # only <think> is a reasoning tag: others are text (their last box, or number)
     ("<thinking>Maybe \\boxed{3}</thinking>\nSo \\boxed{5}", "5", True),
     ("<reasoning>Okay, 2+3 is 5 and", "5", False),
+    # markdown emphasis around an answer is no part of it (nor of the vote's value)
+    ("So:\n\nAnswer: **7**", "7", True),
+    ("prose " * 900 + "\n**Final Answer:** **B**", "B", True),
+    ("<think>" + _FAR + "</think>\nThe final answer is **$\\frac{1}{2}$**.", "\\frac{1}{2}", True),
+    ("**Answer: 7.**\r\n", "7", True),
+    # an "Answer:" line of only stars states nothing (it gave "*")
+    ("work 3\nAnswer: **", "3", False),
 ]
 
 
@@ -680,6 +764,7 @@ def _tricky_texts(rng: random.Random) -> list[str | None]:
     pieces += ["中文 答案 3", "😀🎉 7", "\x00", "\x07\x1b[1m9\x1b[0m", "é∑", "1,234.5/6", "\t"]
     pieces += ["x" * 500, "word " * 300, "\u212aey: 4", "ANSWER:\t$8$", "Paris"]
     pieces += ["\\boxed{x^{2}}", "\\fbox{中文}", "\\boxed{ \x00 5}", "\\boxed{😀}"]
+    pieces += ["Answer: **7**", "the answer is: *x_1*.", "__8__", "**$9$**", "2*3", "5^*", "**"]
     texts: list[str | None] = [None, "", " ", "Paris", "  42  ", "\x00", "😀", "中"]
     for size in (TAIL_CHARS - 1, TAIL_CHARS, TAIL_CHARS + 1, 2 * TAIL_CHARS + 7):
         for filler in ("y", "中", "😀", " ", "7"):
