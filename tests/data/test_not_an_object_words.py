@@ -46,3 +46,36 @@ def test_a_line_not_an_object_is_said_so(
     assert reasons[2] == f"{what} (a JSON number, not an object)"
     assert reasons[3] == f"{what} (a JSON array, not an object)"
     assert reasons[4].startswith(f"{what} (missing ")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("resps", 3, "'resps' is a JSON number, not an array of each request's responses"),
+        ("resps", True, "'resps' is JSON true, not an array of each request's responses"),
+        ("resps", {"a": 1}, "'resps' is a JSON object, not an array of each request's responses"),
+        ("metrics", 3, "'metrics' is a JSON number, not an array of metric names"),
+        ("metrics", False, "'metrics' is JSON false, not an array of metric names"),
+    ],
+)
+def test_an_lm_eval_field_of_another_kind_is_said_in_the_files_terms(
+    tmp_path: Path, field: str, value: object, said: str
+) -> None:
+    """An lm-eval sample whose 'resps' or 'metrics' is not the JSON kind lm-eval writes read
+    "unreadable lm-eval record: 'int' object is not subscriptable" (or "...: 0"), Python's
+    words: now the field, what was found and what was expected; the other lines still read."""
+    import json
+
+    folder = tmp_path / LM.relative_to(FIXTURES).parent
+    shutil.copytree(LM.parent, folder)
+    path = folder / LM.name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = json.dumps({**json.loads(lines[1]), field: value}) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    whole = get_reader("lm_eval").read(LM, LM.name, ReadOptions())
+    result = get_reader("lm_eval").read(path, path.name, ReadOptions())
+    assert [(e.source, e.line, e.reason) for e in result.errors] == [
+        (path.name, 2, f"not an lm-eval sample record ({said})")
+    ]
+    assert result.frame.height < whole.frame.height  # that line's rows only
+    assert result.frame.height >= whole.frame.height - 4

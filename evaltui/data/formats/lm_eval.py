@@ -814,6 +814,20 @@ def _is_rolling(record: dict[str, Any]) -> bool:
         return False
 
 
+def _misshapen(record: dict[str, Any]) -> str | None:
+    """Why a sample record's fields are not of the JSON kinds the reader takes, in the file's
+    terms (``'resps' is a JSON number, not an array of …``); None when they are. A ``resps``
+    or ``metrics`` of another kind reached the reader and read 'unreadable lm-eval record:
+    'int' object is not subscriptable', Python's words for it."""
+    resps = record["resps"]
+    if not isinstance(resps, list | str):  # (a bare string is the one generation)
+        return f"'resps' is {json_kind(resps)}, not an array of each request's responses"
+    metrics = record.get("metrics")
+    if isinstance(metrics, int | float):  # (a string or an object is read as no names)
+        return f"'metrics' is {json_kind(metrics)}, not an array of metric names"
+    return None
+
+
 def _is_loglikelihood(record: dict[str, Any]) -> bool:
     resps = record.get("resps")
     if not isinstance(resps, list) or not resps or not isinstance(resps[0], list) or not resps[0]:
@@ -1183,6 +1197,11 @@ class LmEvalReader(Reader):
         for line, offset, record in entries:
             with entry_guard(errors, source, line):
                 if isinstance(record, dict) and set(record) >= REQUIRED:
+                    if (shape := _misshapen(record)) is not None:
+                        errors.append(
+                            LoadError(source, line, f"not an lm-eval sample record ({shape})")
+                        )
+                        continue
                     records.append((line, offset, record))
                     continue
                 why = (
