@@ -79,3 +79,31 @@ def test_an_lm_eval_field_of_another_kind_is_said_in_the_files_terms(
     ]
     assert result.frame.height < whole.frame.height  # that line's rows only
     assert result.frame.height >= whole.frame.height - 4
+
+
+def test_an_lm_eval_score_written_as_text_is_noted_once(tmp_path: Path) -> None:
+    """lm-eval writes a metric value JSON cannot hold as its str() (a numpy float32 '0.5', a
+    numpy bool 'True'): read as the number it says, as before, and now said once for the file
+    (its lines named), as the plain reader says of a hand-made file's text scores."""
+    import json
+
+    folder = tmp_path / LM.relative_to(FIXTURES).parent
+    shutil.copytree(LM.parent, folder)
+    path = folder / LM.name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for at, text in ((1, "0.5"), (3, "True")):
+        record = json.loads(lines[at])
+        lines[at] = json.dumps({**record, record["metrics"][0]: text}) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = get_reader("lm_eval").read(path, path.name, ReadOptions())
+    assert result.errors == []
+    said = [note for note in result.notes if "text score" in note]
+    assert said == [
+        f"{path.name}: a text score on 2 lines (2, 4), as lm-eval writes a value JSON cannot hold"
+        " (a numpy float32 or bool as its text): read as the number it says"
+        " (e.g. '0.5' as 0.5, 'True' as 1)"
+    ], result.notes
+    scores = dict(
+        zip(result.frame["line"].to_list(), result.frame["accuracy"].to_list(), strict=False)
+    )
+    assert scores[2] == 0.5 and scores[4] == 1.0
