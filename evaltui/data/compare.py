@@ -415,6 +415,14 @@ class Comparison:
         """``warning: the two runs' scores are not the same metric: …`` (or of different kinds:
         one metric that is 0/1 in a run and continuous in the other), else "". Two different
         measures are not warned of here: they have no delta, and the headline says why."""
+        parts = self.kinds_warning_parts()
+        return f"{parts[0]} {parts[1]} vs {parts[2]}" if parts else ""
+
+    def kinds_warning_parts(self) -> tuple[str, str, str] | None:
+        """:meth:`kinds_warning` in its three parts, its words (``warning: … not the same
+        metric:``) and each run's score described (its metric's name untrusted, made one line
+        of at most 80 cells): the compare screen lays them on lines of their own, where cut as
+        one line at 80 columns the warning hid run B's metric. None when nothing is warned."""
         if (
             self.kind_a is None
             or self.kind_b is None
@@ -425,12 +433,13 @@ class Comparison:
                 and named(self.kind_a.metric) == named(self.kind_b.metric)
             )
         ):
-            return ""
+            return None
         # One metric of two kinds (acc 0/1, and acc with a NaN: continuous) is one metric.
         same = named(self.kind_a.metric) == named(self.kind_b.metric)
         return (
-            f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}: "
-            f"{one_line(self.kind_a.describe(), 80)} vs {one_line(self.kind_b.describe(), 80)}"
+            f"warning: the two runs' scores are {'of different kinds' if same else 'not the same metric'}:",
+            one_line(self.kind_a.describe(), 80),
+            one_line(self.kind_b.describe(), 80),
         )
 
     def report(self, bad_lines: int = 0, encoding: str | None = None) -> str:

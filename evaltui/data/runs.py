@@ -108,8 +108,11 @@ def _sharing(groups: Sequence[Sequence[pl.Series]]) -> set[int]:
                     if j != i:
                         sharing.update((i, j))
         return sharing
+    # An explicit schema: a group of empty id columns made a frame of Null columns (its group
+    # too, broadcast over no rows) that would not stack with the others' (SchemaError).
+    schema = {"prompt_id": pl.String, "group": pl.Int64}
     ids = [
-        pl.DataFrame({"prompt_id": pl.concat(series).unique(), "group": i})
+        pl.DataFrame({"prompt_id": pl.concat(series).unique(), "group": i}, schema=schema)
         for i, series in enumerate(groups)
         if series
     ]

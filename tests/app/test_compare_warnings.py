@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from evaltui.app.screens.compare import CompareScreen
 from tests.app.conftest import settle, write_evals
 from tests.app.test_wide_text_cells import screen_lines
@@ -35,29 +37,28 @@ def two_metrics(root: Path) -> Path:
     return root
 
 
-async def test_compare_screen_warns_of_two_metrics(tmp_path: Path, make_app: Any) -> None:
-    """At 80x24: the warning `evaltui compare` prints is one line on the screen, its metric's
+@pytest.mark.parametrize(("size", "rows"), [((80, 24), 6), ((60, 20), 5)])
+async def test_compare_screen_warns_of_two_metrics(
+    tmp_path: Path, make_app: Any, size: tuple[int, int], rows: int
+) -> None:
+    """At 80x24 and 60x20: the warning `evaltui compare` prints is on the screen with both
+    runs' metrics read whole (cut as one line at 80 columns, run B's was lost), each metric's
     name (untrusted) literal with its control character made visible; the table keeps rows."""
     app = make_app(two_metrics(tmp_path / "runs"))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
         await pilot.pause()
         lines = [line.rstrip() for line in screen_lines(app)]
-        warned = [line for line in lines if "not the same metric" in line]
-        assert len(warned) == 1, lines
+        at = next(i for i, line in enumerate(lines) if "warning:" in line)
+        assert lines[at].strip() == "warning: the two runs' scores are not the same metric:"
         # Run A (the first in the app's order) is the f1 one: its name as written, made visible.
-        assert (
-            warned[0]
-            .strip()
-            .startswith(
-                "warning: the two runs' scores are not the same metric: f1[red]\u241b[31m: "
-            )
-        ), warned
-        assert warned[0].endswith("…") and len(warned[0]) <= 80, warned
-        assert sum("Problem " in line for line in lines) == 6, lines  # every row still shown
+        assert lines[at + 1].strip() == "A: f1[red]\u241b[31m: accuracy (0/1)", lines
+        assert lines[at + 2].strip() == "B: exact_match: accuracy (0/1)", lines
+        assert all(len(line) <= size[0] and "…" not in line for line in lines[at : at + 3])
+        assert sum("Problem " in line for line in lines) >= rows, lines  # rows still shown
 
 
 async def test_compare_screen_of_one_metric_has_no_warning_line(

@@ -50,3 +50,27 @@ async def test_ids_that_share_a_long_start_read_apart_at_80_columns(
         ids = id_cells(compared)
         assert sorted(ids) == sorted(set(shown)), ids
         assert all(cell_width(text) <= 24 for text in ids), ids
+
+
+LONGER = "negotiationtom_intention_of_agent_in_the_dialogue"
+"""Longer than the prompt screen's id (40 cells): its ids differ only in their last cells."""
+
+
+async def test_the_prompt_title_cuts_a_long_id_in_its_middle(tmp_path: Path, make_app: Any) -> None:
+    """The prompt screen's title cut an id at its end ('id negotiationtom_intention_of_agent_in_t…'
+    for every prompt of the task) where the tables cut it in its middle: now as they do, the
+    ':<doc>' that tells the prompts apart kept."""
+    from textual.widgets import Static
+
+    from tests.app.conftest import open_first_prompt
+
+    app = make_app(write_lm_eval_runs(tmp_path / "d", LONGER))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_prompt(pilot)
+        doc = screen.prompt_id.rsplit(":", 1)[1]
+        title = str(screen.query_one("#prompt-title", Static).render())
+        ident = next(
+            part for part in title.replace("\n", " · ").split(" · ") if part.startswith("id ")
+        )
+        assert ident.startswith("id negotiation") and ident.endswith(f"dialogue:{doc}"), title
+        assert "…" in ident and cell_width(ident) == len("id ") + 40, title

@@ -886,7 +886,7 @@ def _good_line() -> str:
         (
             lambda g: g.replace('"resps": [[" The answer is 5."]]', '"resps": 5') + "\n" + g,
             1,
-            "unreadable lm-eval record",
+            "'resps' is a JSON number, not an array",
             1,
         ),
     ],

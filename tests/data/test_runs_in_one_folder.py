@@ -376,7 +376,7 @@ def test_prompts_in_common_found_in_python_equal_the_querys() -> None:
             [
                 pl.Series(
                     "prompt_id",
-                    [rng.choice(alike) for _ in range(rng.randint(1, 6))],
+                    [rng.choice(alike) for _ in range(rng.randint(0, 6))],
                     dtype=pl.String,
                 )
                 for _ in range(rng.randint(0, 3))
@@ -388,3 +388,20 @@ def test_prompts_in_common_found_in_python_equal_the_querys() -> None:
             patch.setattr(runs, "_FEW_IDS", -1)
             queried = runs._sharing(groups)
         assert few == queried, (groups, few, queried)
+
+
+@pytest.mark.parametrize("few_ids", [4096, -1])
+def test_prompts_in_common_beside_a_run_of_no_prompt_ids(few_ids: int) -> None:
+    """A run whose files' id columns are empty (no prompt read yet, or its ids all filtered)
+    beside runs that share a prompt: the query (more than a few thousand ids) raised
+    SchemaError stacking its frame of Null columns; both ways name the two that share."""
+    from evaltui.data import runs
+
+    def ids(*values: str | None) -> pl.Series:
+        return pl.Series("prompt_id", list(values), dtype=pl.String)
+
+    groups = [[ids()], [ids("a", "b")], [ids(), ids()], [ids("b", None)], [ids("c")]]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runs, "_FEW_IDS", few_ids)
+        assert runs._sharing(groups) == {1, 3}
+        assert runs._sharing([[ids()], [ids()], [ids("a")]]) == set()

@@ -449,13 +449,21 @@ class CompareScreen(Screen[None]):
         return len(result.errors) if result is not None else 0
 
     def show_warnings(self, width: int = 0) -> None:
-        """What ``evaltui compare`` warns of that nothing else here says, one line each cut to
-        the screen (``width``: its columns): the two runs' scores not the same metric, or of
-        different kinds (the headline gives why there is no delta, the counts the prompts in
-        both runs, what the mean is over, the bad lines and the ids that disagree)."""
+        """What ``evaltui compare`` warns of that nothing else here says, wrapped to the screen
+        (``width``: its columns): the two runs' scores not the same metric, or of different
+        kinds, each run's on a line of its own (``A: f1: accuracy (0/1)``, as the labels line
+        names the runs), so that both metrics are read at 60 columns; cut as one line at 80,
+        run B's was lost. (The headline gives why there is no delta, the counts the prompts in
+        both runs, what the mean is over, the bad lines and the ids that disagree.)"""
         width = width or self.size.width or self.app.size.width
-        said = [self.comparison.kinds_warning()] if self.comparison is not None else []
-        lines = [one_line(line, max(8, width - 2)) for line in said if line]
+        room = max(8, width - 2)
+        parts = self.comparison.kinds_warning_parts() if self.comparison is not None else None
+        lines: list[str] = []
+        if parts is not None:
+            words, a, b = parts
+            lines = wrap_cells(words, room)
+            for run, described in (("A", a), ("B", b)):
+                lines += wrap_cells(f"{run}: {described}", room, "   ")
         warnings = self.query_one("#compare-warnings", Static)
         warnings.update(Text("\n".join(lines)))
         warnings.display = bool(lines)

@@ -27,7 +27,7 @@ from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import (
     cell_width,
     distinct_middle,
-    name_line,
+    id_line,
     one_line,
     one_line_middle,
     pad_cells,
@@ -473,8 +473,10 @@ class PromptScreen(Screen[None]):
         spare = width - 2 - sum(cell_width(f"{c} · ") for c in counts.values())
         # (5 cells at least: at 40 columns more cut B's count off the line)
         names = distinct_middle(runs, max(5, spare // 2 - 1))
-        # A name (a task's, a sample's id): its line breaks shown ('toy␊math_gen:0'), not folded
-        ident = f"id {name_line(self.prompt_id, 40)}"
+        # A name (a task's, a sample's id): its line breaks shown ('toy␊math_gen:0'), not folded;
+        # cut in its middle as the tables cut ids: cut at its end, every prompt of a long task
+        # read 'id negotiationtom_intention_of_agent_in_th…', the ':<doc>' lost.
+        ident = f"id {id_line(self.prompt_id, 40)}"
         title = ""
         if len(runs) == 1:  # one line: the run's label beside the position, its count and the id
             # The label gives way (down to 8 cells) before the line runs off: with a prompt

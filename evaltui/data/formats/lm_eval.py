@@ -74,7 +74,7 @@ from evaltui.data.formats.plain import first_record, parse_json_lines
 from evaltui.data.formats.plain_document import JsonDocument
 from evaltui.data.sanitize import name_line
 from evaltui.data.schema import LoadError
-from evaltui.data.wording import flag_words, plural
+from evaltui.data.wording import first_few, flag_words, plural
 
 #: A run's date id: ``datetime.now().isoformat()`` with ":" as "-", which has no fraction on a
 #: whole second (the harness itself takes it as what follows the name's last "_").
@@ -814,6 +814,20 @@ def _is_rolling(record: dict[str, Any]) -> bool:
         return False
 
 
+def _misshapen(record: dict[str, Any]) -> str | None:
+    """Why a sample record's fields are not of the JSON kinds the reader takes, in the file's
+    terms (``'resps' is a JSON number, not an array of …``); None when they are. A ``resps``
+    or ``metrics`` of another kind reached the reader and read 'unreadable lm-eval record:
+    'int' object is not subscriptable', Python's words for it."""
+    resps = record["resps"]
+    if not isinstance(resps, list | str):  # (a bare string is the one generation)
+        return f"'resps' is {json_kind(resps)}, not an array of each request's responses"
+    metrics = record.get("metrics")
+    if isinstance(metrics, int | float):  # (a string or an object is read as no names)
+        return f"'metrics' is {json_kind(metrics)}, not an array of metric names"
+    return None
+
+
 def _is_loglikelihood(record: dict[str, Any]) -> bool:
     resps = record.get("resps")
     if not isinstance(resps, list) or not resps or not isinstance(resps[0], list) or not resps[0]:
@@ -1183,6 +1197,11 @@ class LmEvalReader(Reader):
         for line, offset, record in entries:
             with entry_guard(errors, source, line):
                 if isinstance(record, dict) and set(record) >= REQUIRED:
+                    if (shape := _misshapen(record)) is not None:
+                        errors.append(
+                            LoadError(source, line, f"not an lm-eval sample record ({shape})")
+                        )
+                        continue
                     records.append((line, offset, record))
                     continue
                 why = (
@@ -1217,6 +1236,7 @@ class LmEvalReader(Reader):
         negative: dict[int, int] = {}  # ... of those, by a negative index -> docs
         unindexed: dict[int, int] = {}  # integer targets no choice has (out of range) -> docs
         choice_count: set[int] = set()  # how many choices those docs' doc_to_choice had
+        texts: dict[int, str] = {}  # lines scored by a number written as text -> that text
         no_choice: dict[int, int] = {}  # multiple-choice targets indexing no choice -> docs
         for line, offset, record in records:
             with rows.entry(errors, source, line):
@@ -1281,6 +1301,8 @@ class LmEvalReader(Reader):
                     no_gold += generated[0]["answer"] is None
                 if metric not in (None, BYPASS):
                     scored_by[metric] = None
+                    if isinstance(record.get(metric), str):
+                        texts.setdefault(line, record[metric])
                     passed_over.update(
                         dict.fromkeys(n for n in CORPUS_PARTS if n in record and n != metric)
                     )
@@ -1308,6 +1330,21 @@ class LmEvalReader(Reader):
                             values["scored_text"] = values["gen"]
                         no_match += 1
                     rows.add(run=run, source=source, line=line, offset=offset, **values)
+        if texts:
+            # lm-eval writes a value json cannot serialize as its str() (handle_non_serializable):
+            # a metric's numpy float32 or bool_ reaches the file as "0.5" or "True". Read as the
+            # number it says, as the plain reader reads a hand-made file's, and said once a file.
+            readings = {
+                t: to_score(t, non_finite=True) for t in list(dict.fromkeys(texts.values()))[:2]
+            }
+            examples = ", ".join(
+                f"{name_line(repr(t), 24)} as {v:g}" for t, v in readings.items() if v is not None
+            )
+            notes.append(
+                f"{source}: a text score on {plural(len(texts), 'line')} ({first_few(sorted(texts))}),"
+                " as lm-eval writes a value JSON cannot hold (a numpy float32 or bool as its text):"
+                f" read as the number it says (e.g. {examples})"
+            )
         if indexed:
             notes.append(
                 f"{source}: {task}: the target of {plural(indexed, 'doc')} is an index into the"
