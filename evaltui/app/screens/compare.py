@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from evaltui.app.choices import Options
 from evaltui.app.display import CELL_PADDING, fraction_text, prompt_label, prompt_takes
 from evaltui.app.footer import KeysFooter
+from evaltui.app.screens import screen_gone
 from evaltui.app.screens.dialog import Dialog, move_highlight, refill, show_more
 from evaltui.app.tables import DataTable, cursor_on_last_read
 from evaltui.data.compare import (
@@ -551,7 +552,7 @@ class CompareScreen(Screen[None]):
         counts stood two letters wide beside the matrix and three rows were left.
         """
         width, height = self.size
-        if not self.children:
+        if screen_gone(self):
             return  # (left meanwhile: esc before this ran after the refresh, its widgets gone)
         if not width or not height:
             self.keys_to_table()
@@ -736,7 +737,7 @@ class CompareScreen(Screen[None]):
         table.call_after_refresh(self.show_status)
 
     def show_status(self) -> None:
-        if not self.children:  # closed before this ran after the refresh (a command, ctrl+p)
+        if screen_gone(self):  # closed before this ran after the refresh (a command, ctrl+p)
             return
         width = self.size.width or self.app.size.width
         status = self.query_one("#compare-status", Static)
@@ -781,7 +782,7 @@ class CompareScreen(Screen[None]):
         (``fit_top``): at 60x20 the top's lines left the box too short for the rows, and the
         vertical scrollbar that came took the last column's two cells ('A solve' over 'alway',
         no mark)."""
-        if not self.children:  # left meanwhile (esc): a crash looking for its box
+        if screen_gone(self):  # left meanwhile (esc, q): a crash looking for its box
             return
         if self.fitted is not None and self.table_room() != self.fitted:
             self.show()

@@ -28,6 +28,7 @@ from evaltui.app.display import (
 )
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
+from evaltui.app.screens import screen_gone
 from evaltui.app.screens.dialog import Dialog
 from evaltui.data.export import (
     EXPORT_KINDS,
@@ -212,7 +213,7 @@ class ExportScreen(Dialog[ExportSummary | None]):
         self.call_after_refresh(self.fit_title)
 
     def fit_title(self) -> None:
-        if not self.children:  # closed before this ran after the refresh: widgets gone
+        if screen_gone(self):  # closed before this ran after the refresh: widgets gone
             return
         title = self.query_one("#export-title", Label)
         text = self.title_text(title.content_region.width)

@@ -28,6 +28,7 @@ from textual_plotext import PlotextPlot
 
 from evaltui.app.display import prompts_and_runs
 from evaltui.app.footer import KeysFooter
+from evaltui.app.screens import screen_gone
 from evaltui.data.bins import (
     Bins,
     counts,
@@ -848,7 +849,7 @@ class PlotScreen(Screen[None]):
 
     def draw(self) -> None:
         """Draw :attr:`last` to the screen's size as it is now."""
-        if self.last is None or not self.children:  # (left before this ran: widgets gone)
+        if self.last is None or screen_gone(self):  # (left before this ran: widgets gone)
             return
         widget = self.query_one("#plot", PlotextPlot)
         empty = self.query_one("#plot-empty", Static)

@@ -21,6 +21,7 @@ from evaltui.app.choices import Options
 from evaltui.app.display import MAX_SHOWN_CHARS, fraction, generation_text, score_mark
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
+from evaltui.app.screens import screen_gone
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, stored_kinds, verdicts
 from evaltui.data.sampling import vote_summary
@@ -706,7 +707,7 @@ class PromptScreen(Screen[None]):
     def mark_cut_prompt(self) -> None:
         """Say when the prompt box does not show the whole prompt, or the reference's line the
         whole reference (never cut silently)."""
-        if not self.children:  # left (esc) before this ran after the refresh: widgets gone
+        if screen_gone(self):  # left (esc) before this ran after the refresh: widgets gone
             return
         box = self.query_one("#prompt-text-box", VerticalScroll)
         hidden = max(0, box.virtual_size.height - box.scrollable_content_region.height)
