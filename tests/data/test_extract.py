@@ -791,3 +791,68 @@ def test_the_answers_query_reads_tails_as_they_are_and_finds_what_it_finds_cutti
     assert got.equals(extract.answer_probes(tails, "f", *parts))
     assert got["_boxed"].drop_nulls().n_unique() > 3 and got[extract.LINE_ROWS].sum() > 20
     assert got["_deep"].any() and got[extract.SHORT_ROWS].sum() > 3
+
+
+def _non_empty_by_when(expr: pl.Expr) -> pl.Expr:
+    """What ``extract._non_empty`` was: the answer up to a control character, stripped, made
+    null by ``when`` where that is empty (its input evaluated twice without a common
+    subexpression taken out)."""
+    stripped = expr.str.extract(extract._BEFORE_CONTROL, 1).str.strip_chars()
+    return pl.when(stripped != "").then(stripped)
+
+
+def test_a_blank_answer_is_null_and_an_answers_search_runs_once() -> None:
+    """An answer up to its first control character, stripped, null when that is empty or blank
+    (``\\boxed{ }`` is no answer), as the ``when(stripped != "")`` form gave it, for every
+    blank, control and other character (Unicode's blanks, NUL, C1 controls, CJK, emoji) alone,
+    around and within an answer; and the search the answer comes from is evaluated once, not
+    twice (the ``when`` form read its input for the test and for the value: in an eager
+    ``select`` the box's and "the answer is" searches of every tail ran twice)."""
+    chars = [chr(code) for code in range(0x3100)]
+    chars += ["\u180e", "\u200b", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"]
+    chars += ["中", "😀", "\U0010ffff"]
+    values: list[str | None] = [None, "", "   ", "\t\r\n", "\x00", "x" * 5000, " 1 \x00 2 "]
+    for char in chars:
+        values += [char, f" {char} ", f"{char}7", f"7{char}", f"\x01{char}x", f"{char}\u00a0{char}"]
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String})
+    got = frame.select(extract._non_empty(pl.col("v"))).to_series()
+    want = frame.select(_non_empty_by_when(pl.col("v"))).to_series()
+    assert got.to_list() == want.to_list()
+    assert got.null_count() > 100 and got.n_unique() > 1000
+
+    calls = []
+
+    def counted(series: pl.Series) -> pl.Series:
+        calls.append(len(series))
+        return series
+
+    found = pl.col("v").map_batches(counted, return_dtype=pl.String)
+    picked = pl.DataFrame({"v": [" 7 ", "", None, "\x00"]}).select(extract._non_empty(found))
+    assert picked.to_series().to_list() == ["7", None, None, None]
+    assert calls == [4]
+
+
+def test_the_answers_query_searches_the_boxes_once_for_the_last_box_and_the_nesting() -> None:
+    """The loader's answers' query reads the last box and whether a box is nested deeper than
+    the pattern follows (``_deep``) from one search of the boxes: their matches were counted
+    again for ``_deep`` (a second scan of every tail, ~0.2 ms of CPU per followed MB). Its
+    ``_deep`` is still "more box starts than boxes matched", on texts of every kind, nested
+    boxes and boxes in boxes included."""
+    texts: list[str | None] = [*_tricky_texts(random.Random(7)), None, ""]
+    texts += ["\\boxed{\\boxed{1}}", "\\fbox {2} \\boxed{", "\\boxed{a{b{c{d}}}}", "\\boxed {x}"]
+    frame = pl.DataFrame({"f": texts}, schema={"f": pl.String})
+    parts = extract.answer_part_exprs("f", every=False, cut=False)
+    query = frame.lazy().select(*parts)
+    assert query.explain().count("count_matches") == 1  # the box starts' alone
+    got = query.collect()
+    text = pl.col("f")
+    last = text.str.extract_all(extract._BOXED).list.last().str.extract(extract._BOXED, 1)
+    boxes = text.str.count_matches(extract._BOXED)
+    want = frame.select(
+        _non_empty_by_when(last).alias("_boxed"),
+        (text.str.count_matches(extract._BOX_START) > boxes).alias("_deep"),
+    )
+    assert got["_boxed"].to_list() == want["_boxed"].to_list()
+    assert got["_deep"].to_list() == want["_deep"].to_list()
+    assert got["_deep"].sum() > 3 and got["_deep"].null_count() == frame["f"].null_count()
+    assert got["_boxed"].drop_nulls().n_unique() > 3
