@@ -734,7 +734,7 @@ def table_layout(
     compared. ``named_by``: the rows to name the score columns by when ``rows`` has none
     (:func:`table_columns`)."""
     columns = table_columns(rows, named_by)
-    present = rows["run"].unique().to_list() if "run" in rows.columns else []
+    present = _present_runs(rows, steady if grown else None)
     runs = distinct_middle(present, run_width)
     limits = {
         column: width if column == "prompt" else ANSWER_WIDTH
@@ -791,6 +791,21 @@ def table_layout(
             layout = keep_in_view(layout, keep, fit, width, chrome)
         layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
+
+
+def _present_runs(rows: pl.DataFrame, grown_from: TableLayout | None) -> list[str]:
+    """The runs ``rows`` has. Of a followed append (``grown_from``: the layout on screen, whose
+    rows are the first of these, its run labels theirs): its runs and the appended rows', not
+    a ``unique`` of the whole table on every update (~0.12 ms of the view worker at 3,600
+    rows, ~0.3 ms at 33,000)."""
+    if "run" not in rows.columns:
+        return []
+    if grown_from is not None and "run" in grown_from.rows.columns:
+        old = grown_from.rows.height
+        if rows.height >= old and (old == 0 or grown_from.runs):
+            appended = rows.get_column("run").slice(old).to_list()
+            return list(grown_from.runs.keys() | set(appended))
+    return rows["run"].unique().to_list()
 
 
 def _followed_tail(

@@ -132,3 +132,53 @@ def test_rows_before_the_appended_ones_that_changed_are_measured_again(
         w for (c, _l, _k), w in zip(layout.columns, layout.widths, strict=True) if c == "count"
     ]
     assert counts == [6]  # "12345" and a digit of room
+
+
+# Run labels that cut alike at 12 cells (their cuts change when one more comes), past the BMP,
+# CJK, controls, NUL, an empty one.
+LABELS = [
+    *RUNS,
+    "meta-llama/Meta-Llama-3.1-8B-Instruct",
+    "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
+    "run 🧪 三角形 \x00 \x1b[31m",
+    "",
+    "a",
+    "val_gen @ expA · step 50",
+    "val_gen @ expA · step 100",
+]
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_followed_appends_runs_are_the_shown_ones_and_the_new_rows_with_no_whole_table_unique(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed append's layout (``grown``) takes its runs from the layout on screen and the
+    appended rows: the same run labels, widths and cuts as a layout that finds every row's
+    runs, also when a new run comes (the others' labels cut anew) or the appended rows are of
+    no new run; and no ``unique`` runs over the whole table on each update."""
+    rng = random.Random(seed)
+    width, fit, fit_rows = rng.choice([(20, 80, 18), (30, 120, 30), (20, 200, 5)])
+    run_width = rng.choice([6, 12, 24])
+    pool = rng.sample(LABELS, rng.randrange(1, len(LABELS) + 1))
+    frame = rows(rng, 0, rng.randrange(1, 40), runs=pool[:1])
+    layout = table_layout(frame, width, run_width, fit, fit_rows)
+    uniques: list[int] = []
+    unique = pl.Series.unique
+
+    def spy(self: pl.Series, *args: object, **kwargs: object) -> pl.Series:
+        uniques.append(len(self))
+        return unique(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    for step in range(8):
+        runs = pool[: 1 + step * len(pool) // 8] if rng.random() < 0.7 else pool[:1]
+        added = rows(rng, frame.height, rng.randrange(0, 25), runs=runs)
+        frame = pl.concat([frame, added])
+        reference = table_layout(frame, width, run_width, fit, fit_rows, None, layout)
+        with monkeypatch.context() as patched:
+            patched.setattr(pl.Series, "unique", spy)
+            uniques.clear()
+            grown = table_layout(frame, width, run_width, fit, fit_rows, None, layout, True)
+        assert frame.height not in uniques, (seed, step)
+        assert shown(grown) == shown(reference), (seed, step)
+        assert set(grown.runs) == set(frame["run"].to_list()), (seed, step)
+        layout = grown
