@@ -161,14 +161,35 @@ def stored_mean_header(stats: pl.DataFrame) -> str:
     return STORED_MEAN_SCORE if continuous else display_name("stored_average_accuracy")
 
 
+def _grown_mean_header(stats: pl.DataFrame, grown_from: TableLayout | None) -> str:
+    """:func:`mean_header` of ``stats``; of a followed append (``grown_from``: the layout on
+    screen, whose rows are the first of these), from its header and the appended rows' (a
+    column is "mean score" when any row makes it so), not a ``unique`` of the whole table on
+    every update (~0.1 ms of the view worker at 3,600 rows, ~0.3 ms at 33,000)."""
+    old = grown_from.rows.height if grown_from is not None else 0
+    if grown_from is not None and 0 < old <= stats.height:
+        shown = [label for c, label, _k in grown_from.columns if c == "average_accuracy"]
+        if shown == [MEAN_SCORE]:
+            return MEAN_SCORE
+        if shown == [display_name("average_accuracy")]:
+            return mean_header(stats.slice(old))
+    return mean_header(stats)
+
+
 def table_columns(
-    stats: pl.DataFrame, named_by: pl.DataFrame | None = None
+    stats: pl.DataFrame,
+    named_by: pl.DataFrame | None = None,
+    grown_from: TableLayout | None = None,
 ) -> list[tuple[str, str, str]]:
     """The columns the prompt table shows for this Stats frame: (column, header, kind).
     ``named_by``: the rows the score columns are named by when ``stats`` has none (the load's,
     for a view no prompt matches: its empty table said "accuracy" over runs whose column
-    read "mean score")."""
-    headers = {"average_accuracy": mean_header, "stored_average_accuracy": stored_mean_header}
+    read "mean score"). ``grown_from``: the layout on screen when ``stats`` is a followed
+    append to its rows (:func:`_grown_mean_header`)."""
+    headers = {
+        "average_accuracy": lambda named: _grown_mean_header(named, grown_from),
+        "stored_average_accuracy": stored_mean_header,
+    }
     named = named_by if named_by is not None and stats.height == 0 else stats
     fixed = [
         (c, headers[c](named) if c in headers else display_name(c), k)
@@ -733,8 +754,8 @@ def table_layout(
     caller knows they are (a followed update that appended new prompts), so they are not
     compared. ``named_by``: the rows to name the score columns by when ``rows`` has none
     (:func:`table_columns`)."""
-    columns = table_columns(rows, named_by)
-    present = rows["run"].unique().to_list() if "run" in rows.columns else []
+    columns = table_columns(rows, named_by, steady if grown else None)
+    present = _present_runs(rows, steady if grown else None)
     runs = distinct_middle(present, run_width)
     limits = {
         column: width if column == "prompt" else ANSWER_WIDTH
@@ -791,6 +812,21 @@ def table_layout(
             layout = keep_in_view(layout, keep, fit, width, chrome)
         layout = fit_prompt(layout, fit, width, chrome)
     return _name_cut(layout)
+
+
+def _present_runs(rows: pl.DataFrame, grown_from: TableLayout | None) -> list[str]:
+    """The runs ``rows`` has. Of a followed append (``grown_from``: the layout on screen, whose
+    rows are the first of these, its run labels theirs): its runs and the appended rows', not
+    a ``unique`` of the whole table on every update (~0.12 ms of the view worker at 3,600
+    rows, ~0.3 ms at 33,000)."""
+    if "run" not in rows.columns:
+        return []
+    if grown_from is not None and "run" in grown_from.rows.columns:
+        old = grown_from.rows.height
+        if rows.height >= old and (old == 0 or grown_from.runs):
+            appended = rows.get_column("run").slice(old).to_list()
+            return list(grown_from.runs.keys() | set(appended))
+    return rows["run"].unique().to_list()
 
 
 def _followed_tail(

@@ -5,6 +5,7 @@ every row gives."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -159,3 +160,55 @@ def test_header_counts_grown_by_rows_equal_those_of_every_row() -> None:
         whole = header_counts(stats)
         for field in ("runs", "prompts", "generations", "scored", "kinds", "accuracies", "means"):
             assert getattr(grown, field) == getattr(whole, field), (step, cuts, field)
+
+
+def _scored_line(prompt: int, score: float) -> str:
+    return json.dumps(
+        {"prompt": f"Problem {prompt}", "gen": "the answer is 3", "answer": "3", "accuracy": score}
+    )
+
+
+async def test_followed_appends_of_new_runs_and_scores_show_the_labels_of_a_fresh_load(
+    tmp_path: Path, word_tokenizer: Path
+) -> None:
+    """New prompts appended to two runs whose labels cut alike at 80 columns, then a new run's
+    file of new prompts whose scores are no accuracy (the column then reads "mean score"), each
+    a followed append: the table's column names, run labels and widths are those of the same
+    folder opened afresh."""
+    data = tmp_path / "data"
+    runs = [f"deepseek-ai__DeepSeek-R1-Distill-Qwen-{size}B__temp0.6" for size in (7, 14)]
+    files = []
+    for run in runs:
+        (data / run).mkdir(parents=True)
+        files.append(data / run / "out.jsonl")
+        files[-1].write_text("".join(line(p, p % 2 == 0) for p in range(1, 4)), encoding="utf-8")
+    options = LoadOptions(model=str(word_tokenizer), use_cache=False)
+    app = EvalApp([str(data)], options, follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: len(counts(app)) == 3)
+        await until_following(pilot, app)
+        await until_counted(pilot, app)
+        for prompt, (file, score) in enumerate(
+            [(files[0], 1.0), (files[1], 0.0), (files[0], 0.0), (files[1], 1.0)], start=4
+        ):
+            with file.open("a", encoding="utf-8") as handle:
+                handle.write(_scored_line(prompt, score) + "\n")
+            await wait_until(pilot, lambda p=prompt: f"Problem {p}" in counts(app))  # type: ignore[misc]
+        # A new run's file, of new prompts, whose scores are an error (no accuracy).
+        (data / "mae-run").mkdir()
+        (data / "mae-run" / "out.jsonl").write_text(
+            "".join(_scored_line(p, 186.9 + p) + "\n" for p in (8, 9)), encoding="utf-8"
+        )
+        await wait_until(pilot, lambda: "Problem 9" in counts(app))
+        await pilot.pause(0.3)
+        assert app.shown_layout is not None
+        followed = app.shown_layout
+        await pilot.press("ctrl+q")
+    fresh_app = EvalApp([str(data)], options)
+    async with fresh_app.run_test(size=(80, 24)) as pilot:
+        await until_counted(pilot, fresh_app)
+        assert fresh_app.shown_layout is not None
+        fresh = fresh_app.shown_layout
+        await pilot.press("ctrl+q")
+    assert "mean score" in [label for _c, label, _k in fresh.columns]
+    assert _same_layout(followed, fresh)

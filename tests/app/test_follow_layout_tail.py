@@ -132,3 +132,124 @@ def test_rows_before_the_appended_ones_that_changed_are_measured_again(
         w for (c, _l, _k), w in zip(layout.columns, layout.widths, strict=True) if c == "count"
     ]
     assert counts == [6]  # "12345" and a digit of room
+
+
+# Run labels that cut alike at 12 cells (their cuts change when one more comes), past the BMP,
+# CJK, controls, NUL, an empty one.
+LABELS = [
+    *RUNS,
+    "meta-llama/Meta-Llama-3.1-8B-Instruct",
+    "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
+    "run 🧪 三角形 \x00 \x1b[31m",
+    "",
+    "a",
+    "val_gen @ expA · step 50",
+    "val_gen @ expA · step 100",
+]
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_followed_appends_runs_are_the_shown_ones_and_the_new_rows_with_no_whole_table_unique(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed append's layout (``grown``) takes its runs from the layout on screen and the
+    appended rows: the same run labels, widths and cuts as a layout that finds every row's
+    runs, also when a new run comes (the others' labels cut anew) or the appended rows are of
+    no new run; and no ``unique`` runs over the whole table on each update."""
+    rng = random.Random(seed)
+    width, fit, fit_rows = rng.choice([(20, 80, 18), (30, 120, 30), (20, 200, 5)])
+    run_width = rng.choice([6, 12, 24])
+    pool = rng.sample(LABELS, rng.randrange(1, len(LABELS) + 1))
+    frame = rows(rng, 0, rng.randrange(1, 40), runs=pool[:1])
+    layout = table_layout(frame, width, run_width, fit, fit_rows)
+    uniques: list[int] = []
+    unique = pl.Series.unique
+
+    def spy(self: pl.Series, *args: object, **kwargs: object) -> pl.Series:
+        uniques.append(len(self))
+        return unique(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    for step in range(8):
+        runs = pool[: 1 + step * len(pool) // 8] if rng.random() < 0.7 else pool[:1]
+        added = rows(rng, frame.height, rng.randrange(0, 25), runs=runs)
+        frame = pl.concat([frame, added])
+        reference = table_layout(frame, width, run_width, fit, fit_rows, None, layout)
+        with monkeypatch.context() as patched:
+            patched.setattr(pl.Series, "unique", spy)
+            uniques.clear()
+            grown = table_layout(frame, width, run_width, fit, fit_rows, None, layout, True)
+        assert frame.height not in uniques, (seed, step)
+        assert shown(grown) == shown(reference), (seed, step)
+        assert set(grown.runs) == set(frame["run"].to_list()), (seed, step)
+        layout = grown
+
+
+KINDS = ["binary", "fraction", "continuous", "unscored", None]
+METRICS = ["acc", "exact_match", "f1", "reward", "rouge1, bleu", "", None]
+
+
+def followed_headers(seed: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The score column's name after each of 8 followed appends (``grown``), checked against
+    naming it from every row, with no ``unique`` of the score kinds over the whole table."""
+    rng = random.Random(seed)
+    odd = rng.random()
+
+    def scored(frame: pl.DataFrame) -> pl.DataFrame:
+        def kind() -> str | None:
+            return rng.choice(KINDS) if rng.random() < odd / 4 else rng.choice(KINDS[:2])
+
+        def metric() -> str | None:
+            return rng.choice(METRICS) if rng.random() < odd / 4 else "acc"
+
+        return frame.with_columns(
+            score_kind=pl.Series([kind() for _ in range(frame.height)], dtype=pl.String),
+            score_metric=pl.Series([metric() for _ in range(frame.height)], dtype=pl.String),
+        )
+
+    frame = scored(rows(rng, 0, rng.randrange(1, 30), runs=RUNS))
+    layout = table_layout(frame, 20, 12, 120, 30)
+    kinds: list[int] = []
+    unique = pl.Series.unique
+
+    def spy(self: pl.Series, *args: object, **kwargs: object) -> pl.Series:
+        if self.name == "score_kind":
+            kinds.append(len(self))
+        return unique(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    headers = []
+    for step in range(8):
+        added = scored(rows(rng, frame.height, rng.randrange(0, 12), runs=RUNS))
+        frame = pl.concat([frame, added], how="vertical_relaxed")
+        reference = table_layout(frame, 20, 12, 120, 30, None, layout)
+        with monkeypatch.context() as patched:
+            patched.setattr(pl.Series, "unique", spy)
+            kinds.clear()
+            grown = table_layout(frame, 20, 12, 120, 30, None, layout, True)
+        assert frame.height not in kinds, (seed, step)
+        assert shown(grown) == shown(reference), (seed, step)
+        names = [label for c, label, _k in grown.columns if c == "average_accuracy"]
+        assert names == [display.mean_header(frame)], (seed, step)
+        headers.append(names[0])
+        layout = grown
+    return headers
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_followed_appends_score_column_is_named_from_the_shown_one_and_the_new_rows(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A followed append's score column is named from the layout on screen and the appended
+    rows ("mean score" once a continuous run or a named measure comes, "accuracy" while none
+    has): the same name as from every row, without a ``unique`` of the whole table's score
+    kinds on each update."""
+    assert set(followed_headers(seed, monkeypatch)) <= {"accuracy", "mean score"}
+
+
+def test_the_followed_score_column_cases_change_name_and_keep_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cases above include a column named "accuracy" that becomes "mean score" as rows come
+    (what the shown name alone would get wrong) and one that stays "accuracy"."""
+    seen = [followed_headers(seed, monkeypatch) for seed in range(16)]
+    assert any(h[0] == "accuracy" and h[-1] == "mean score" for h in seen)
+    assert any(set(h) == {"accuracy"} for h in seen)
