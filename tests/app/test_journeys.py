@@ -495,11 +495,16 @@ async def test_bad_lines_opened_while_loading_fill_in(
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await pilot.press("b")
-        assert isinstance(app.screen, ProblemsScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await wait_until(pilot, lambda: bool(app.screen.query("#problems")))
         assert problems_text(app) == "still loading: nothing read yet"
         gate.set()
         await settle(pilot)
-        await pilot.pause(0.6)  # the screen's next look
+        # The screen's next look (every 0.5 s) fills it in: waited for, not slept (a busy
+        # machine's look came after a fixed 0.6 s pause).
+        await wait_until(
+            pilot, lambda: problems_text(app).startswith("2 bad lines (counted, not used)\n")
+        )
         shown = problems_text(app)
         assert shown.startswith("2 bad lines (counted, not used)\n")
         assert "model_a/samples.jsonl:25: not valid JSON" in shown and "so far" not in shown
