@@ -612,7 +612,7 @@ def _column_widths(
             widths[column] = _number_width(ends[column])
     for column in fractions:
         widths[column] = 0
-    for column, (text, _whole_cell) in zip(owners, made, strict=True):
+    for column, text in zip(owners, made, strict=True):
         if text is not None:
             widths[column] = max(widths[column], len(text))
     return widths
@@ -656,28 +656,28 @@ def _width_exprs(
     return tuple(exprs), plain
 
 
-_PROBE_CELLS: dict[str | None, tuple[str | None, object]] = {}
-""":func:`_probe_cells`' memo: a probe value's bits (``float.hex``) -> its two cells."""
+_PROBE_CELLS: dict[str | None, str | None] = {}
+""":func:`_probe_cells`' memo: a probe value's bits (``float.hex``) -> its cell as a rate."""
 _PROBE_CELLS_MAX = 4096
 
 
-def _probe_cells(probes: list[float | None]) -> list[tuple[str | None, object]]:
-    """The cells (:func:`_probe_exprs`) of each probe value, made in one query for the values
-    not made before: a followed update's extremes (a rate of 0.125, a count of 8) mostly are,
-    and the query cost ~0.3 ms of each update's view."""
+def _probe_cells(probes: list[float | None]) -> list[str | None]:
+    """The cell as a rate (:func:`_probe_exprs`) of each probe value, made in one query for the
+    values not made before: a followed update's extremes (a rate of 0.125) mostly are, and the
+    query cost ~0.3 ms of each update's view. (A float count's whole number is made in Python:
+    :func:`whole_number`.)"""
     keys = [None if value is None else value.hex() for value in probes]
-    cells: dict[str | None, tuple[str | None, object]] = {}
+    cells: dict[str | None, str | None] = {}
     missing: dict[str | None, float | None] = {}
     for key, value in zip(keys, probes, strict=True):
-        cell = _PROBE_CELLS.get(key)
-        if cell is None:
-            missing[key] = value
+        if key in _PROBE_CELLS:  # (a cell made may be None: a null's)
+            cells[key] = _PROBE_CELLS[key]
         else:
-            cells[key] = cell
+            missing[key] = value
     if missing:
         values = pl.Series(list(missing.values()), dtype=pl.Float64)
-        rows = pl.DataFrame({"v": values}).select(_probe_exprs()).rows()
-        made = dict(zip(missing, rows, strict=True))
+        texts = pl.DataFrame({"v": values}).select(_probe_exprs()).to_series().to_list()
+        made = dict(zip(missing, texts, strict=True))
         cells.update(made)
         if len(_PROBE_CELLS) + len(made) > _PROBE_CELLS_MAX:
             _PROBE_CELLS.clear()
@@ -686,10 +686,9 @@ def _probe_cells(probes: list[float | None]) -> list[tuple[str | None, object]]:
 
 
 @functools.cache
-def _probe_exprs() -> tuple[pl.Expr, pl.Expr]:
-    """The cells :func:`_column_widths` makes of its probe values ``v``: as a rate and as a
-    whole number."""
-    return fraction_text("v").alias("text"), _whole(pl.col("v")).alias("whole")
+def _probe_exprs() -> tuple[pl.Expr, ...]:
+    """The cell :func:`_column_widths` makes of its probe values ``v``: as a rate."""
+    return (fraction_text("v").alias("text"),)
 
 
 def _float(value: object) -> float | None:

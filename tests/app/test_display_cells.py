@@ -267,7 +267,7 @@ def test_widths_make_cells_only_for_extremes_not_made_before(
     made: list[int] = []
     original = display._probe_exprs
 
-    def counting() -> tuple[pl.Expr, pl.Expr]:
+    def counting() -> tuple[pl.Expr, ...]:
         made.append(1)
         return original()
 
@@ -407,7 +407,7 @@ def test_a_followed_updates_new_mean_lengths_take_no_query_for_their_cells(
     made: list[int] = []
     original = display._probe_exprs
 
-    def counting() -> tuple[pl.Expr, pl.Expr]:
+    def counting() -> tuple[pl.Expr, ...]:
         made.append(1)
         return original()
 
