@@ -25,6 +25,29 @@ EVALTUI = Path(sys.executable).parent / "evaltui"
 SOCKET = f"evaltui-e2e-{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def tmux_server() -> Iterator[None]:
+    """Our server, kept up by a session of its own for the whole module. A tmux server exits
+    when its last session ends; a test's ``new-session`` sent while the previous test's last
+    session was ending reached a server on its way out and failed ("server exited
+    unexpectedly": the pre-check CI, and 69 of 300 back-to-back starts here)."""
+    if shutil.which("tmux") is None:
+        yield
+        return
+    keeper = ["tmux", "-L", SOCKET, "new-session", "-d", "-s", "keeper", "sleep 86400"]
+    subprocess.run(keeper, check=True)
+    # The server's environment, which every session inherits, is its first client's: under pytest
+    # that has COLUMNS=80 and LINES=24 (set in the C environment, as readline does, not seen in
+    # os.environ), and Textual, like Rich, takes them over the pane's size: every app would draw
+    # at 80x24 whatever size its session has.
+    for name in ("COLUMNS", "LINES"):
+        subprocess.run(["tmux", "-L", SOCKET, "set-environment", "-g", "-u", name], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
+
+
 def tmux(*args: str) -> str:
     return subprocess.run(
         ["tmux", "-L", SOCKET, *args], check=True, capture_output=True, text=True
