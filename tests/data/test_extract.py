@@ -422,14 +422,12 @@ def test_the_last_number_searched_in_the_window_first_is_the_whole_tails(
     assert got.null_count() > 1 and got.drop_nulls().n_unique() > 100
 
 
-def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found_as_the_expression_finds() -> (
-    None
-):
-    """``answer_lines`` (the "Answer: …" line part, searched for only in tails holding
-    "answer", maybe ``*``/``_`` and blanks, then ":") equals the expression over every text:
-    any case (the long s and the Kelvin sign fold as the pattern folds them), marks before and
-    after the word, blanks and tabs before the colon, lines too long, empty answers, several
-    lines, a line before the tail's start, "answer" with no colon after it, and no text."""
+def _answer_line_texts() -> list[str | None]:
+    """Texts for the "Answer:" line's search: any case (the long s and the Kelvin sign fold as
+    the pattern folds them), marks before and after the word, blanks and tabs before the colon,
+    "answer:" inside a line, lines too long, empty answers, several lines (LF, CRLF, a lone CR,
+    U+2028, which ends no line for the pattern), CJK, emoji, NUL and other control characters,
+    a line before the tail's start, "answer" with no colon after it, empty and no text."""
     rng = random.Random(7)
     pieces = [
         "Answer",
@@ -442,6 +440,10 @@ def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found
         "__",
         "#",
         ">",
+        "- ",
+        "\nAnswer:",
+        "\n> **answer** :",
+        "\r\nAN\u017fWER\t:",
     ]
     pieces += [
         " ",
@@ -449,12 +451,19 @@ def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found
         ":",
         ": ",
         "\n",
+        "\n",
+        "\r\n",
+        "\r",
+        "\u2028",
         "42",
         "$x$",
         "Paris",
         ".",
         "é",
         "中文",
+        "😀",
+        "\x00",
+        "\x1b[31m",
         "answer is",
         "x" * 70,
         "*",
@@ -469,23 +478,109 @@ def test_answer_lines_are_looked_for_only_where_answer_and_a_colon_are_and_found
         "Answer :",
         "**Answer**: 12 .",
         "Answer 5",
+        "so the answer: 5",
+        "so the answer: 5\nAnswer: 6",
+        "Answer: 6\nso the answer: 5",
+        "Answer: 1\nAnswer: 2\nAnswer: **",
+        "答案：\nAnswer: 中文😀",
+        "Answer: 7\x00\nmore",
+        "\u2028Answer: 8",
+        "x\u2028Answer: 8",
+        "x\rAnswer: 9",
     ]
     texts += ["an\u017fwer: 7", "Final Answer:\n\n3", "answer\t: $7$", "x\nAnswer: \nAnswer: 9\n"]
-    texts += ["".join(rng.choices(pieces, k=rng.randint(0, 16))) for _ in range(2500)]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(0, 16))) for _ in range(3000)]
     for size in (TAIL_CHARS - 12, TAIL_CHARS, TAIL_CHARS + 3, 2 * TAIL_CHARS):
         texts.append("Answer: 5\n" + "y" * (size - 10))  # its only line before the tail's start
         texts.append("y" * (size - 10) + "\nAnswer: 5")
         texts.append("y" * (size - 20) + "answer only, no colon")
-    series = pl.Series("gen", texts, dtype=pl.String)
-    whole = series.to_frame().select(extract._answer_line(pl.col("gen").str.slice(-TAIL_CHARS)))
+        texts.append("Answer: 4\n" + "中" * (size - 20) + "\nAnswer: 5")
+        texts.append("y answer: 3 " * (size // 12) + "\n> Answer: 5\n" + "😀" * 30)
+    return texts
+
+
+def _answer_line_whole_tail(tail: pl.Expr) -> pl.Expr:
+    """The "Answer:" line's search over each whole tail: the line's pattern run over all of it."""
+    line = extract._last_match(tail, extract._ANSWER_LINE)
+    line = extract._unemphasized(extract._non_empty(line), extract._EMPHASIZED_OR_LABEL)
+    return line.replace("", None)
+
+
+def test_answer_lines_are_looked_for_only_where_a_line_opens_as_one_and_found_as_the_whole_tails_search_finds() -> (
+    None
+):
+    """``answer_lines`` (the "Answer: …" line part, searched for only in tails with a line
+    opening as one does, and there from the first such line) equals the line's pattern run over
+    every whole tail, on every text of :func:`_answer_line_texts`; and so does the part of the
+    answers' query over every row (``answer_part_exprs``)."""
+    series = pl.Series("gen", _answer_line_texts(), dtype=pl.String)
+    tail = pl.col("gen").str.slice(-TAIL_CHARS)
+    whole = series.to_frame().select(_answer_line_whole_tail(tail)).to_series().to_list()
     got = extract.answer_lines(series)
     assert got.name == "_answer_line" and got.dtype == pl.String
-    assert got.to_list() == whole.to_series().to_list()
+    assert got.to_list() == whole
     assert got.null_count() > 100 and got.drop_nulls().n_unique() > 20
+    parts = series.to_frame().lazy().select(extract.answer_part_exprs("gen")).collect()
+    assert parts.get_column("_answer_line").to_list() == whole
     assert extract.answer_lines(pl.Series("gen", [None, "no line"], dtype=pl.String)).to_list() == [
         None,
         None,
     ]
+
+
+def test_a_tail_is_searched_for_its_answer_line_from_the_first_line_opening_as_one() -> None:
+    """What the line's pattern is run over: each tail from the start of its first line that
+    opens as an "Answer:" line does (its lines told one by one), null when none does: a trace
+    whose "Answer: 7" is its last line is searched over that line, not its 4,000 characters."""
+    texts = _answer_line_texts()
+    expected: list[str | None] = []
+    for text in texts:
+        if text is None:
+            expected.append(None)
+            continue
+        lines = text[-TAIL_CHARS:].split("\n")
+        opens = pl.Series(lines).str.contains(extract._ANSWER_LINE_START).to_list()
+        first = opens.index(True) if True in opens else None
+        expected.append(None if first is None else "\n".join(lines[first:]))
+    cut = extract._from_answer_line_start(pl.Series("gen", texts, dtype=pl.String))
+    assert cut.name == "gen" and cut.dtype == pl.String
+    assert cut.to_list() == expected
+    assert sum(value is not None for value in expected) > 200
+    trace = pl.Series(["step " * 900 + "\nAnswer: 7", "中文\r\n> **ANSWER**: 😀\nx"])
+    assert extract._from_answer_line_start(trace).to_list() == ["Answer: 7", "> **ANSWER**: 😀\nx"]
+
+
+def test_a_tail_whose_answer_colon_is_inside_a_line_is_not_searched_for_an_answer_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An "answer:" inside a line of prose ("so the answer: 5", "ANSWER :" among a trace's
+    words) opens no "Answer:" line: such tails are not searched (the probe said yes to them,
+    and a followed MB of traces paid ~0.4 ms for a search that found nothing); a tail with a
+    line that opens as one is."""
+    searched: list[int] = []
+    line_search = extract._answer_line
+
+    def counted(tail: pl.Expr) -> pl.Expr:
+        searched.append(1)
+        return line_search(tail)
+
+    monkeypatch.setattr(extract, "_answer_line", counted)
+    prose = [
+        "so the answer: 5",
+        "we check the ANSWER : it holds",
+        "中文 answer: 中文",
+        "x **Answer:** 3",
+    ]
+    series = pl.Series("gen", prose, dtype=pl.String)
+    assert extract.answer_lines(series).to_list() == [None] * 4
+    assert searched == []
+    probes = extract.answer_probes(series.to_frame(), "gen")
+    assert probes.get_column(extract.LINE_ROWS).to_list() == [False] * 4
+    lines = pl.Series("gen", [*prose, "so\n**Answer:** 3"], dtype=pl.String)
+    assert extract.answer_lines(lines).to_list() == [None] * 4 + ["3"]
+    assert searched == [1]
+    probes = extract.answer_probes(lines.to_frame(), "gen")
+    assert probes.get_column(extract.LINE_ROWS).to_list() == [False] * 4 + [True]
 
 
 def test_short_replies_are_looked_for_only_in_short_texts_and_found_as_the_expression_finds() -> (
