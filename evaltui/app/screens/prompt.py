@@ -879,7 +879,8 @@ class PromptScreen(Screen[None]):
                 self.notify("no generation to copy", markup=False)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {len(text):,} characters (OSC 52)", markup=False)
+        # "copied 1 characters" for a one-character answer (a choice letter, lm-eval's "9").
+        self.notify(f"copied {plural(len(text), 'character')} (OSC 52)", markup=False)
 
     def action_plot(self) -> None:
         from evaltui.app.screens.plot import PlotScreen
