@@ -975,8 +975,7 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
             if self.gone is not None:
                 gone = one_line_middle(self.gone, self.label_room("A = "))
                 return Text(
-                    f"A = {gone} is gone from the files\n"
-                    "Compare: pick the baseline run (A), enter"
+                    f"A = {gone} is gone from the files\nCompare: pick the baseline run (A), enter"
                 )
             return Text("Compare: pick the baseline run (A), enter")
         # Two lines: on one, a long model name cut the question off at 80 columns.
