@@ -360,6 +360,17 @@ def input_paths(args: argparse.Namespace, parser: argparse.ArgumentParser) -> li
             f"--label given {len(labels)} times for {len(paths)} PATHs: give it once (every "
             "file's run) or once per PATH (each PATH's runs, in the order the PATHs are given)"
         )
+    if len(labels) > 1:
+        # `evaltui runs/a runs/a --label A --label B` read runs/a once, as A: B was dropped
+        # without a word (one run shown where two labels were asked for).
+        first: dict[str, str] = {}
+        for path, label in zip(paths, labels, strict=True):
+            same = os.path.normpath(os.path.abspath(path))
+            if first.setdefault(same, label) != label:
+                parser.error(
+                    f"{path!r} is given twice, with --label {first[same]!r} and --label "
+                    f"{label!r}: a PATH is read once; give it once"
+                )
     return paths
 
 

@@ -130,3 +130,21 @@ def test_a_new_file_under_a_followed_path_takes_its_paths_label(
     assert counts.rows() == [(BIG, 8), (SMALL, 20)]
     fresh = load([runs / "a", runs / "b"], opts)
     assert update.result.stats.equals(fresh.stats)
+
+
+def test_one_path_given_twice_under_two_labels_is_a_usage_error(
+    runs: Path, tmp_path: Path, word_tokenizer: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaltui runs/a runs/a --label A --label B` read runs/a once, labelled A: B was dropped
+    without a word, one run where two labels were asked for."""
+    a = str(runs / "a")
+    argv = ["summarize", a, a + "/", "-o", str(tmp_path / "s.json"), "--label", BIG]
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--label", SMALL])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"is given twice, with --label {BIG!r} and --label {SMALL!r}" in err, err
+    assert not (tmp_path / "s.json").exists()
+    # The same label twice asks for one run: read once, no error.
+    assert main([*argv, "--label", BIG, *flags(tmp_path, word_tokenizer)]) == 0
+    assert (tmp_path / "s.json").exists()

@@ -973,17 +973,27 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         """What the picker asks, above the list."""
         if self.first is None:
             if self.gone is not None:
+                gone = one_line_middle(self.gone, self.label_room("A = "))
                 return Text(
-                    f"A = {one_line_middle(self.gone, LABEL_WIDTH)} is gone from the files\n"
-                    "Compare: pick the baseline run (A), enter"
+                    f"A = {gone} is gone from the files\nCompare: pick the baseline run (A), enter"
                 )
             return Text("Compare: pick the baseline run (A), enter")
         # Two lines: on one, a long model name cut the question off at 80 columns.
         return Text(
-            f"A (baseline) = {one_line_middle(self.first, LABEL_WIDTH)}\n"
+            f"A (baseline) = {one_line_middle(self.first, self.label_room('A (baseline) = '))}\n"
             "Compare with which run? Pick B, enter"
             + ("\n(prompts in common with A · run)" if self.stats is not None else "")
         )
+
+    def label_room(self, prefix: str) -> int:
+        """Cells the baseline's name may take after ``prefix`` on the label's line: what the
+        dialog's width leaves, never under :data:`LABEL_WIDTH` (a narrow dialog wraps it, as
+        before). Cut at 40 cells whatever the width, 'openai/gpt-4o-mini @…2-11T15:17:00-05:00'
+        above a list naming it whole, the runs of one model told apart by the date it cut."""
+        if not self.is_mounted:
+            return LABEL_WIDTH
+        width = self.query_one("#pair-dialog", Vertical).content_region.width
+        return max(LABEL_WIDTH, width - cell_width(prefix))
 
     def name_room(self, prefix: int = 0) -> int:
         """Cells a run's name may take on its option's one line after ``prefix`` cells: a long
@@ -1053,6 +1063,8 @@ class RunPairScreen(Dialog[tuple[str, str] | None]):
         its text (the layout of a label just changed comes with the next frame)."""
         dialog = self.query_one("#pair-dialog", Vertical)
         options = self.query_one("#pair-options", OptionList)
+        # The baseline's name as long as the dialog's width (a resize) lets it be.
+        self.query_one("#pair-prompt", Label).update(self.label_text())
         # The dialog's max-height (80%) is of the screen's height above the docked footer.
         space = self.size.with_height(self.size.height - self.query_one(Footer).outer_size.height)
         limit = dialog.styles.max_height

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -377,9 +378,10 @@ class PromptScreen(Screen[None]):
         self._title = (runs, counts, position, flipped, only)
         self.show_title()
         another = self._prompt_key != (self.run, self.prompt_id)
-        if another:  # another prompt: from its top
+        if another:  # another prompt: from its top (a few-shot chat's: from its question)
             self._prompt_key = (self.run, self.prompt_id)
             self.query_one("#prompt-text-box", VerticalScroll).scroll_home(animate=False)
+            self.call_after_refresh(self.show_question)
         if everything.height or another:
             # A prompt gone from the files (rewritten, deleted while followed) keeps its text
             # and reference on screen: they went blank, so what was gone was said of nothing.
@@ -699,6 +701,30 @@ class PromptScreen(Screen[None]):
         whole = one_line(answer, max(len(answer), 1) * 2)
         return one_line(answer, self.reference_room(width)) != whole
 
+    def show_question(self, tries: int = 0) -> None:
+        """A few-shot chat prompt (:func:`question_start`) in its capped box from its question:
+        lm-eval's chat-templated asdiv showed its first example ('Jack's booklets: 9 pages,
+        49 booklets'), the question (the apples) 45 lines below, the reference 9 read as
+        wrong. The examples are above (K scrolls up, v shows the whole prompt)."""
+        if screen_gone(self):
+            return
+        text = visible(self._prompt_text)
+        start = question_start(text)
+        box = self.query_one("#prompt-text-box", VerticalScroll)
+        width = box.scrollable_content_region.width
+        if start is None or width <= 0:
+            return
+        if box.virtual_size.height < len(Text(text).wrap(self.app.console, width)) and tries < 5:
+            # Not laid out yet (the last prompt's height): a scroll would stop at its end.
+            self.call_after_refresh(self.show_question, tries + 1)
+            return
+        if not self.prompt_cut():
+            return
+        before = Text(text[:start].rstrip("\n"))
+        row = len(before.wrap(self.app.console, width)) + 1
+        box.scroll_to(y=row, animate=False, immediate=True)
+        self.call_after_refresh(self.mark_cut_prompt)
+
     def prompt_cut(self) -> bool:
         """True when the prompt box, as laid out now, does not show all of the prompt."""
         box = self.query_one("#prompt-text-box", VerticalScroll)
@@ -879,7 +905,8 @@ class PromptScreen(Screen[None]):
                 self.notify("no generation to copy", markup=False)
             return
         self.app.copy_to_clipboard(text)
-        self.notify(f"copied {len(text):,} characters (OSC 52)", markup=False)
+        # "copied 1 characters" for a one-character answer (a choice letter, lm-eval's "9").
+        self.notify(f"copied {plural(len(text), 'character')} (OSC 52)", markup=False)
 
     def action_plot(self) -> None:
         from evaltui.app.screens.plot import PlotScreen
@@ -910,3 +937,25 @@ def _position(keys: pl.DataFrame, key: tuple[str, str]) -> int | None:
         (pl.col("run") == run) & (pl.col("prompt_id") == prompt_id)
     )
     return int(hits["_at"][0]) if hits.height else None
+
+
+#: The turns of a chat prompt as shown (``role: text``, a blank line between:
+#: :func:`~evaltui.data.formats.base.turns_text`) that are a user's.
+USER_TURN = re.compile(r"\n\n(?:user|human|HUMAN): ")
+
+
+def question_start(text: str) -> int | None:
+    """Where a few-shot chat prompt's question starts in ``text`` (as shown): its last user
+    turn, when the turns before it hold an assistant's answer (the examples); None for any
+    other prompt (one turn, a system prompt and one question, no turns)."""
+    if not text.startswith(("user: ", "system: ", "human: ", "HUMAN: ")):
+        return None
+    turns = list(USER_TURN.finditer(text))
+    if not turns:
+        return None
+    last = turns[-1]
+    if not re.search(r"\n\n(?:assistant|gpt|BOT): ", text[: last.start() + 1]):
+        return None
+    if re.search(r"\n\n(?:assistant|gpt|BOT): ", text[last.end() :]):
+        return None  # the prompt ends with an answer: no question last
+    return last.start() + 2
