@@ -55,9 +55,10 @@ size (the stats, the view, the table; ~21 ms more per MB), so at 2 a second foll
 took a third of a core before any new line was counted. While lines keep coming, polls start this
 far apart, with file-system events or polling alike: a line waits for its poll up to this long
 (0.95 of it at the 95th percentile), then ~0.05 s to be on screen (the target is 1 s at the 95th
-percentile). At 1.0 s that percentile sat at 0.99-1.0 s on a quiet machine and 1.02-1.06 s at
-load 7-10 (0.95 s to its poll, then the update); at 0.95 s, 0.975-1.055 s at load 7-10, 0.035-0.045
-s less in three pairs of four, for ~5 % more updates (~1.2 ms of CPU per MB at 1 MB/s)."""
+percentile). At 1.0 s that percentile sat at 0.99-1.01 s on a quiet or lightly loaded machine
+(0.95 s to its poll, then the update); at 0.95 s, 0.950-0.955 s at load 4-6 (1.007-1.008 s at 1.0
+s there), 0.035-0.057 s less in five pairs of six at load 4-10, for ~5 % more updates (~1.2 ms of
+CPU per MB at 1 MB/s)."""
 
 GROWN_KEPT = 4
 """Followed updates whose rows :meth:`EvalApp.rows_kept` can tell kept (the updates a view
