@@ -856,9 +856,11 @@ class Follower:
 
     # --- later changes --------------------------------------------------------------------
 
-    def wait(self, timeout: float, stop: threading.Event | None = None) -> None:
+    def wait(self, timeout: float, stop: threading.Event | None = None) -> bool:
         """Sleep until an input may have changed (file-system events when ``watchfiles`` can
-        watch the inputs; otherwise polling) or ``timeout`` seconds pass, or ``stop`` is set."""
+        watch the inputs; otherwise polling) or ``timeout`` seconds pass, or ``stop`` is set.
+        False when the watcher's heartbeat (1 s) passed with no event: nothing was written
+        meanwhile; True otherwise (an event came, or polling: a look may find a change)."""
         deadline = time.monotonic() + timeout
         if self._watch is None:
             self._watch = self._watcher(stop)
@@ -870,13 +872,14 @@ class Follower:
                 self._events = None
             else:
                 self._note_events(changes)
-                return
+                return bool(changes)
         remaining = deadline - time.monotonic()
         if remaining > 0:
             if stop is not None:
                 stop.wait(remaining)
             else:
                 time.sleep(remaining)
+        return True
 
     def handover(self) -> float:
         """Seconds :meth:`wait` takes to return on events already gathered (an input changed

@@ -496,8 +496,9 @@ async def test_an_update_that_changes_no_size_relays_nothing_out(
 async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
     tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Lines written every 0.1 s arrive together, at most one update a second (each costs the
-    stats, the view and the table whatever its size), and the last of them is shown."""
+    """Lines written every 0.1 s arrive together, at most one update every FOLLOW_MIN_INTERVAL
+    (0.95 s; each costs the stats, the view and the table whatever its size), and the last of
+    them is shown."""
 
     from evaltui.app.app import FOLLOW_MIN_INTERVAL
 
@@ -519,7 +520,7 @@ async def test_a_fast_writer_gets_at_most_one_table_update_a_second(
             await pilot.pause(0.02)
         took = time.monotonic() - started
         thread.join()
-        assert FOLLOW_MIN_INTERVAL >= 1.0
+        assert FOLLOW_MIN_INTERVAL >= 0.9
         assert 1 <= len(shown) - 1 <= took / FOLLOW_MIN_INTERVAL + 1, (len(shown), took)
         gaps = [b - a for a, b in itertools.pairwise(polls)]
         assert len(gaps) >= 2 and min(gaps) >= 0.95 * FOLLOW_MIN_INTERVAL, gaps
