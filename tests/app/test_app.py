@@ -10,7 +10,8 @@ from typing import Any
 import polars as pl
 import pytest
 from rich.text import Text
-from textual.widgets import Input, Label, OptionList, Static
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, Label, OptionList, Static
 
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.export import ExportScreen
@@ -21,6 +22,7 @@ from evaltui.app.screens.problems import ProblemsScreen
 from evaltui.app.screens.prompt import PromptScreen
 from evaltui.app.screens.sort import SortScreen
 from tests.app.conftest import problems_text, settle, write_evals
+from tests.app.test_follow_app import wait_until
 from tests.app.test_screens import screen_text
 
 SIZE = (120, 36)
@@ -30,6 +32,14 @@ def static_text(app: EvalApp, selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     rendered = widget.render()
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+async def click_go(pilot: Pilot[int]) -> None:
+    """Click the export dialog's Export, once it takes a click: a Button ignores clicks for
+    0.2 s after a press (its "-active" look), and a quick settle ends sooner than that."""
+    go = pilot.app.screen.query_one("#export-go", Button)
+    await wait_until(pilot, lambda: not go.has_class("-active"))
+    await pilot.click("#export-go")
 
 
 def shown(app: EvalApp) -> list[tuple[str, str]]:
@@ -359,7 +369,7 @@ async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> N
             screen.query_one(f"#kind-{kind}").value = True  # type: ignore[attr-defined]
             await pilot.pause()
             screen.query_one("#export-path", Input).value = str(tmp_path / name)
-            await pilot.click("#export-go")
+            await click_go(pilot)
             await settle(pilot)
             assert isinstance(app.screen, MainScreen)
         combined = json.loads((tmp_path / "v.json").read_text())
@@ -372,12 +382,12 @@ async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> N
         await pilot.press("e")
         screen = app.screen
         screen.query_one("#export-path", Input).value = str(tmp_path / "v.json")
-        await pilot.click("#export-go")
+        await click_go(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen) and "exists" in static_text(
             app, "#export-message"
         )
-        await pilot.click("#export-go")
+        await click_go(pilot)
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         # A folder is no file to overwrite: it said "exists: press Export again to overwrite it",
@@ -385,13 +395,13 @@ async def test_export_all_kinds(evals: Path, make_app: Any, tmp_path: Path) -> N
         await pilot.press("e")
         app.screen.query_one("#export-path", Input).value = str(tmp_path)
         for _ in range(2):
-            await pilot.click("#export-go")
+            await click_go(pilot)
             await settle(pilot)
             assert isinstance(app.screen, ExportScreen)
             assert static_text(app, "#export-message") == "that is a folder: give a file path"
         # A folder not made yet (`new/`): a file named `new` was written, the dialog closed.
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "new") + "/"
-        await pilot.click("#export-go")
+        await click_go(pilot)
         await settle(pilot)
         assert isinstance(app.screen, ExportScreen)
         assert static_text(app, "#export-message") == "that is a folder: give a file path"
@@ -852,7 +862,8 @@ async def test_esc_while_an_export_is_written_says_it_goes_on(
         said = [n.message for n in app._notifications]
         assert any(m.startswith(f"still writing {target}") for m in said), said
         release.set()
-        await settle(pilot)
+        # (the write's worker left with the dialog: a settle does not wait for it)
+        await wait_until(pilot, lambda: any(n.title == "exported" for n in app._notifications))
         said = [n.message for n in app._notifications]
         # (the path on lines of its own, broken at its folders, where it is longer than the toast)
         assert any(m.startswith("wrote ") and m.endswith(target.name) for m in said), said

@@ -111,7 +111,9 @@ async def test_escape_puts_the_compare_cursor_on_the_prompt_last_read(
         assert table is not None
         table.move_cursor(column=2)
         await pilot.press("left_square_bracket")
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: screen.sort[0] == "rate_b" and screen.current_table() is not None
+        )
         assert screen.sort[0] == "rate_b" and screen.rows.height == regressed
         table = screen.current_table()
         assert table is not None
@@ -167,7 +169,8 @@ async def test_back_on_the_prompt_last_read_after_followed_prompts_came_above_it
                 handle.write(line(0, True))
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen and screen.rows.height == 7)
-        await pilot.pause(0.3)
+        # The cursor is put back once the new comparison's table is shown: waited for.
+        await wait_until(pilot, lambda: screen.cursor_prompt_id() == read)
         assert screen.rows["prompt_a"][0] == "Problem 0"
         assert screen.cursor_prompt_id() == read
         assert cursor_row(screen) == 2
@@ -196,14 +199,29 @@ async def test_the_compare_cursor_stays_on_its_prompt_through_a_resize_and_a_sor
         await pilot.pause()
         kept = screen.cursor_prompt_id()
         await pilot.resize_terminal(100, 24)
-        await pilot.pause(0.5)
+        # The table made again for the width is scrolled to its cursor once laid out: waited for.
+        await wait_until(
+            pilot,
+            lambda: (
+                screen.current_table() not in (None, table)
+                and cursor_row(screen) == 30
+                and in_sight(screen)
+            ),
+        )
         assert screen.current_table() is not table  # made again for the width
         assert screen.cursor_prompt_id() == kept
         assert cursor_row(screen) == 30
         assert in_sight(screen)
 
         await pilot.press("left_square_bracket")  # the cursor's column: the prompt
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot,
+            lambda: (
+                screen.sort == ("prompt_a", False)
+                and screen.cursor_prompt_id() == kept
+                and in_sight(screen)
+            ),
+        )
         assert screen.sort == ("prompt_a", False)
         assert screen.cursor_prompt_id() == kept
         assert screen.rows["prompt_id"][cursor_row(screen)] == kept

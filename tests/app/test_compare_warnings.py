@@ -4,6 +4,7 @@ metrics were compared on it with no word of it."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,20 @@ async def test_compare_screen_warns_of_two_metrics(
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
-        await pilot.pause()
-        lines = [line.rstrip() for line in screen_lines(app)]
+
+        def drawn() -> list[str]:
+            return [line.rstrip() for line in screen_lines(app)]
+
+        # The warning and the table are drawn layouts after the screen: waited for (a settle
+        # under load read the table with 3 of its rows drawn), failing with the lines drawn.
+        def ready(lines: list[str]) -> bool:
+            warned = any("warning:" in line for line in lines)
+            return warned and sum("Problem " in line for line in lines) >= rows
+
+        deadline = time.monotonic() + 30
+        while not ready(lines := drawn()):
+            assert time.monotonic() < deadline, lines
+            await pilot.pause(0.05)
         at = next(i for i, line in enumerate(lines) if "warning:" in line)
         assert lines[at].strip() == "warning: the two runs' scores are not the same metric:"
         # Run A (the first in the app's order) is the f1 one: its name as written, made visible.

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from evaltui.app.screens.export import ExportScreen
 from evaltui.app.screens.main import MainScreen
 from tests.app.conftest import settle, write_evals
+from tests.app.test_follow_app import wait_until
 from tests.app.test_wide_text_cells import screen_lines
 
 LABEL = "deepseek-ai__DeepSeek-R1-Distill-Qwen-32B-long-context-sampling-t0.6"
@@ -42,9 +43,19 @@ async def test_the_exported_toast_breaks_the_path_at_its_folders(
         assert len(told) == 1
         lines = told[0].split("\n")
         assert lines[-2:] == [folder, "hard_prompts.json"], lines
+
         # As drawn: each of the path's lines whole on a line of the toast (none wrapped again).
-        await pilot.pause(0.2)
-        drawn = [line.rstrip() for line in screen_lines(app)]
+        # (the toast is mounted, laid out and drawn messages after its notification: waited for)
+        def drawn_lines() -> list[str]:
+            return [line.rstrip() for line in screen_lines(app)]
+
+        await wait_until(
+            pilot,
+            lambda: all(
+                any(shown.endswith(f" {line}") for shown in drawn_lines()) for line in lines[1:]
+            ),
+        )
+        drawn = drawn_lines()
         for line in lines[1:]:
             assert any(shown.endswith(f" {line}") for shown in drawn), (line, drawn)
 

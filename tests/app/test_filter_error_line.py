@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from tests.app.conftest import settle
+from tests.app.test_follow_app import wait_until
 
 WHOLE = (
     "✗ expected a column name or a value, found 'the end' at column 12"
@@ -33,12 +34,15 @@ async def test_a_filter_error_is_one_line_at_80_columns_and_enter_says_it_whole(
     async with app.run_test(size=(120, 24), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"accuracy > ")
-        await pilot.pause(0.5)  # the filter box's debounce
+        # (the filter box's debounce, then the error's line)
+        await wait_until(pilot, lambda: error_line(app) == WHOLE)
         await settle(pilot)
         error = app.main.query_one("#filter-error", Static)
         assert error_line(app) == WHOLE
         await pilot.resize_terminal(80, 24)
-        await settle(pilot)
+        # The line is fitted to the new width at a layout after the resize's: waited for.
+        cut = WHOLE.split(" — ")[0]
+        await wait_until(pilot, lambda: error.region.height == 1 and error_line(app) == cut)
         assert error.region.height == 1
         assert error_line(app) == WHOLE.split(" — ")[0]
         assert not app._notifications  # (typing: nothing said over the table)
@@ -48,7 +52,7 @@ async def test_a_filter_error_is_one_line_at_80_columns_and_enter_says_it_whole(
         assert [n.message for n in app._notifications] == [WHOLE]
         assert error.region.height == 1 and error_line(app) == WHOLE.split(" — ")[0]
         await pilot.resize_terminal(120, 24)
-        await settle(pilot)
+        await wait_until(pilot, lambda: error_line(app) == WHOLE)
         assert error_line(app) == WHOLE
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.app.conftest import settle
+from tests.app.test_follow_app import wait_until
 from tests.app.test_rescore_dialog import ask, header
 from tests.data.test_rescore_lm_eval import ASDIV, REAL
 
@@ -88,5 +89,6 @@ async def test_the_unscored_count_stays_after_a_re_score_of_many_runs(
         assert all(len(line) <= 58 for line in lines), lines
         # Wider, the stored accuracies are on the line again.
         await pilot.resize_terminal(120, 35)
-        await settle(pilot)
+        # (the header is fitted to the new width a layout after the resize: waited for)
+        await wait_until(pilot, lambda: "stored accuracy " in header(app))
         assert "stored accuracy " in header(app), header(app)

@@ -45,7 +45,7 @@ async def test_a_follow_note_naming_a_hostile_file_is_shown_inert(
         await until_following(pilot, app)
         out.write_text(line(1, False), encoding="utf-8")  # rewritten, shorter
         await wait_until(pilot, lambda: any("rewritten" in n.message for n in app._notifications))
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "rewritten" in sent_to_terminal(app))  # the toast drawn
         (note,) = [n.message for n in app._notifications if "rewritten" in n.message]
         assert note == (
             "m/out␛]0;PWNED␇␛[2J\ufffd31m\ufffd␍[@click=app.quit]x.jsonl was rewritten: read again"
@@ -65,7 +65,7 @@ async def test_every_notification_is_made_visible(tmp_path: Path, word_tokenizer
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause(0.2)
         app.notify(f"first {HOSTILE}\nsecond", title=f"t{HOSTILE}", severity="warning")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "[bold]x[/]" in sent_to_terminal(app))  # the toast drawn
         (shown,) = [n for n in app._notifications if n.message.startswith("first")]
         assert shown.message == "first ␛]0;PWNED␇␛[2J\ufffd31m\ufffd␍[bold]x[/]\nsecond"
         assert shown.title == "t␛]0;PWNED␇␛[2J\ufffd31m\ufffd␍[bold]x[/]"

@@ -41,7 +41,8 @@ async def test_keys_after_enter_in_the_filter_act_on_the_table(
         await pilot.press("slash")
         queue_in(box, [*"accuracy < 0.5", "enter", "right_square_bracket"])
         await wait_until(pilot, lambda: app.focused is app.main.current_table())
-        await pilot.pause(0.3)
+        # The ] is handed to the table after the focus: its sort waited for.
+        await wait_until(pilot, lambda: app.wanted.sort is not None)
         # was 'accuracy < 0.5]' ("unexpected ']'"), and no sort
         assert box.value == "accuracy < 0.5"
         assert app.wanted.where == "accuracy < 0.5"
@@ -59,7 +60,7 @@ async def test_keys_after_escape_in_the_filter_act_on_the_table(
         await pilot.press("slash")
         queue_in(box, [*"acc", "escape", "right_square_bracket"])
         await wait_until(pilot, lambda: app.focused is app.main.current_table())
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.wanted.sort is not None)  # (the ], after the focus)
         assert box.value == "acc"  # was 'acc]'
         assert app.wanted.sort is not None and app.wanted.sort.descending
         assert app.focused is app.main.current_table()
@@ -71,6 +72,8 @@ async def test_keys_after_escape_in_the_generation_search_act_on_the_prompt(
     app = await loaded(tmp_path, word_tokenizer)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.result is not None and app.result.complete)
+        # (the table takes the focus at its first refresh: an enter before it opens nothing)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
         await pilot.press("enter")  # Problem 1: two generations
         await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
         screen = app.screen
@@ -80,7 +83,7 @@ async def test_keys_after_escape_in_the_generation_search_act_on_the_prompt(
         await pilot.press("slash")
         queue_in(box, [*"answer", "escape", "j"])
         await wait_until(pilot, lambda: not box.display)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: generations.highlighted == 1)  # (the j, after the box)
         assert box.value == "answer"  # was 'answerj', the search still open
         assert generations.highlighted == 1  # j: the next generation
         assert app.screen is screen

@@ -27,13 +27,18 @@ async def test_the_count_stays_whole_while_the_filter_is_typed_at_80_columns(
         await wait_until(pilot, lambda: app.result is not None and app.result.complete)
         await pilot.press("slash", *"accuracy>0")
         await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 6)
-        await pilot.pause(0.2)
-        line = next(row for row in screen_text(app).splitlines() if "Showing" in row)
+
+        def status() -> str:
+            return next((row for row in screen_text(app).splitlines() if "Showing" in row), "")
+
+        # (the status line is drawn a layout after the rows: waited for)
+        await wait_until(pilot, lambda: "Showing 6 of 12 rows (run × prompt)" in status())
+        line = status()
         assert "Showing 6 of 12 rows (run × prompt)" in line, line
         assert line.startswith(" enter applies the filter, esc leaves · Showing"), line
         await pilot.press("enter")  # out of the box: no hint, the view's words after the count
-        await pilot.pause(0.2)
-        line = next(row for row in screen_text(app).splitlines() if "Showing" in row)
+        await wait_until(pilot, lambda: status().startswith(" Showing"))
+        line = status()
         assert line.startswith(" Showing 6 of 12 rows (run × prompt) · "), line
 
 
@@ -55,30 +60,49 @@ async def test_a_long_generation_says_how_to_page_and_search_it(tmp_path: Path) 
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.result is not None and app.result.complete)
         await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 1)
+        # (the table takes the focus at its first refresh: an enter before it opens nothing)
+        await wait_until(pilot, lambda: getattr(app.main.current_table(), "has_focus", False))
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
-        await pilot.pause(0.3)
         box = app.screen.query_one("#generation-box", VerticalScroll)
+
+        def said() -> str:
+            return str(screen_text(app).splitlines()[box.region.y])
+
+        more = app.screen.query_one("#prompt-more", Static)
+
+        def laid_out() -> bool:
+            # The prompt's "more" line is there (empty) until the prompt is measured after the
+            # first refresh, then hidden or filled, a layout later (under load 0.3 s or more:
+            # the box 14 lines high, then 15); the page keys read the box's height as they act.
+            # Then the box's rule drawn, saying what it hides.
+            measured = (not more.display and more.region.height == 0) or (
+                more.display and more.region.height > 0 and str(more.render()) != ""
+            )
+            shown = box.max_scroll_y > 20 and f"▼ {box.max_scroll_y} more lines" in said()
+            return measured and shown
+
+        await wait_until(pilot, laid_out)
         hidden = box.max_scroll_y
         assert hidden > 20
         rule = screen_text(app).splitlines()[box.region.y]
         assert f"▼ {hidden} more lines · space/b page · / search" in rule, rule
         await pilot.press("space")
-        await pilot.pause(0.2)
         page = box.scrollable_content_region.height - 1
+        await wait_until(pilot, lambda: box.scroll_y == page)
         assert box.scroll_y == page
         assert f"▼ {hidden - page} more lines" in str(box.border_title)
         await pilot.press("space", "space", "space")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: box.scroll_y == hidden)
         assert box.scroll_y == hidden and "▲ the end" in str(box.border_title)
         await pilot.press("b")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: box.scroll_y == hidden - page)
         assert box.scroll_y == hidden - page
         await pilot.press("j")  # the list has the focus: the next generation, short
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: box.border_title is None)
         assert box.border_title is None
         await pilot.press("question_mark")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: bool(app.screen.query("#help Static")))
         help_text = str(app.screen.query_one("#help Static", Static).render())
     prompt_keys = help_text.split("\nPrompt\n")[1].split("\n\n")[0]
     assert "  space        Gen page ↓\n" in prompt_keys, prompt_keys
