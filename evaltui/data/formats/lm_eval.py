@@ -831,7 +831,7 @@ def _misshapen(record: dict[str, Any]) -> str | None:
     metrics = record.get("metrics")
     if isinstance(metrics, int | float):  # (a string or an object is read as no names)
         return f"'metrics' is {json_kind(metrics)}, not an array of metric names"
-    if _is_loglikelihood(record) and _multiple_choice(record):
+    if isinstance(resps, list) and _is_loglikelihood(record) and _multiple_choice(record):
         return _misshapen_choices(resps)
     return None
 
