@@ -17,9 +17,10 @@ from tests.data.test_rescore_lm_eval import ASDIV
 
 
 def generation_pane(app: Any) -> str:
-    """The screen's lines under the generation list's bottom edge, joined into one text."""
+    """The screen's lines under the generation box's top rule, joined into one text (the rule
+    may name the generation shown: '─ #0 · epoch 1 ───')."""
     lines = screen_lines(app)
-    below = next(i for i, line in enumerate(lines) if line.startswith("──"))
+    below = next(i for i, line in enumerate(lines) if line.startswith("─"))
     return " ".join(" ".join(lines[below + 1 : -1]).split())
 
 

@@ -397,6 +397,8 @@ class CompareScreen(Screen[None]):
         on the prompt it shows last (`.`/`,` step it), as on the prompt table."""
         self._keys_given = False
         """Whether the keys held for this screen were handed over (:meth:`keys_to_table`)."""
+        self._top_stale = False
+        """A comparison came whose counts are not shown yet: they are with its table."""
 
     def labels_text(self, width: int = 200) -> Text:
         """Both labels on one line, each cut to half the width if need be."""
@@ -508,16 +510,11 @@ class CompareScreen(Screen[None]):
             lower = message.comparison is not None and message.comparison.lower_is_better
             self.sort = ("delta", lower)
         self.refresh_bindings()  # g/i say "Lower"/"Higher" when no direction is known
-        self.query_one("#compare-headline", Static).update(Text(headline(message.comparison)))
-        self.show_warnings()
-        self.query_one("#compare-details", Static).update(
-            Text(counts_text(message.comparison, bad_lines=self.bad_lines()))
-        )
-        self.query_one("#compare-transitions", Static).update(
-            Text(transitions_text(message.comparison))
-        )
+        # The counts above the table are shown with its table, once that is mounted (see
+        # show): set here, "0 prompts in both runs" stood above the previous comparison's
+        # table while the new one was mounted (a followed file replaced).
+        self._top_stale = True
         self.show()
-        self.call_after_refresh(self.fit_top)  # (then refit: the keys held go to its table)
         # A prompt opened from here walks this list: it is the compared rows as they are now
         # (after followed lines it said "prompt 1 of 3" with a fourth prompt in the table).
         from evaltui.app.screens.prompt import PromptScreen
@@ -525,6 +522,20 @@ class CompareScreen(Screen[None]):
         for screen in self.app.screen_stack:
             if isinstance(screen, PromptScreen) and screen.keys_of == self.prompt_keys:
                 screen.data_changed()
+
+    def show_top(self) -> None:
+        """The headline, warnings, counts and matrix of the comparison shown, then fitted
+        (:meth:`fit_top`, then :meth:`refit`: the keys held go to its table)."""
+        comparison = self.comparison
+        if comparison is None:
+            return
+        self.query_one("#compare-headline", Static).update(Text(headline(comparison)))
+        self.show_warnings()
+        self.query_one("#compare-details", Static).update(
+            Text(counts_text(comparison, bad_lines=self.bad_lines()))
+        )
+        self.query_one("#compare-transitions", Static).update(Text(transitions_text(comparison)))
+        self.call_after_refresh(self.fit_top)
 
     def keys_to_table(self) -> None:
         """The keys read after the one that opened this screen (held by the app while there
@@ -698,7 +709,6 @@ class CompareScreen(Screen[None]):
         if rows.schema.get(column, pl.Null).is_float():
             key = key.fill_nan(None)
         self.rows = rows.sort(key, descending=descending, nulls_last=True, maintain_order=True)
-        self.show_status()
         old = self.current_table()
         cursor_column = old.cursor_column if old is not None else 0
         table = DataTable(
@@ -717,8 +727,12 @@ class CompareScreen(Screen[None]):
             classes="compare-table",
         )
         box = self.query_one("#compare-box", Container)
-        box.remove_children()
-        box.mount(table)
+        # The new table takes the keys now (below) but is shown once mounted, in one update
+        # with what is said of it (the status line; the counts when compared again): the
+        # tables before it stay on the screen until then (:meth:`shown_when_mounted`).
+        shown = [child for child in box.children if isinstance(child, DataTable)]
+        table.display = False
+        mounted = box.mount(table)
         self._table = table
         if self.rows.height:
             row = 0
@@ -734,7 +748,27 @@ class CompareScreen(Screen[None]):
         # The columns out of sight, as the table scrolls sideways (the cursor's column is
         # scrolled into view) and once it is laid out.
         self.watch(table, "scroll_x", lambda _x: self.show_status(), init=False)
-        table.call_after_refresh(self.show_status)
+
+        async def when_mounted() -> None:
+            await mounted
+            self.shown_when_mounted(table, shown)
+
+        self.call_next(when_mounted)
+
+    def shown_when_mounted(self, table: DataTable, before: list[DataTable]) -> None:
+        """``table``, now mounted, shown in place of the tables ``before`` it, with the status
+        line and (compared again) the counts said of it: all in one screen update. A table
+        made again meanwhile (a resize, a sort) is shown by its own call, in place of both."""
+        if screen_gone(self) or self._table is not table or not table.is_attached:
+            return
+        for old in before:
+            old.remove()
+        table.display = True
+        self.show_status()
+        if self._top_stale:
+            self._top_stale = False
+            self.show_top()
+        table.call_after_refresh(self.show_status)  # (the columns out of sight, laid out)
 
     def show_status(self) -> None:
         if screen_gone(self):  # closed before this ran after the refresh (a command, ctrl+p)

@@ -25,6 +25,7 @@ from evaltui.app.inputs import OrderedInput
 from evaltui.app.screens import screen_gone
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, stored_kinds, verdicts
+from evaltui.data.sample_numbers import sample_names, sample_order
 from evaltui.data.sampling import vote_summary
 from evaltui.data.sanitize import (
     cell_width,
@@ -70,7 +71,7 @@ def flipped_summary(gens: pl.DataFrame, most: int = 6) -> str:
     if not flipped.height:
         return "no verdict flipped"
     shown = [
-        f"#{row['sample']} {score_mark(row['stored_accuracy'], row['_stored_correct'])}→"
+        f"#{row['_number']} {score_mark(row['stored_accuracy'], row['_stored_correct'])}→"
         f"{score_mark(row['accuracy'], row['_correct'])}"
         for row in flipped.head(most).iter_rows(named=True)
     ]
@@ -93,14 +94,18 @@ class GenerationBox(VerticalScroll):
         super().watch_scroll_y(old_value, new_value)
         self.mark()
 
+    shown = ""
+    """Which generation the box shows, when the list tells it apart by more than its number
+    (``#2 · epoch 1 · b.eval``): said first on its top rule (untrusted: a file's name)."""
+
     def mark(self) -> None:
         hidden = self.max_scroll_y
         below = max(0, hidden - round(self.scroll_y))
-        if not hidden:
-            self.border_title = None
-            return
-        where = f"▼ {plural(below, 'more line')}" if below else "▲ the end"
-        self.border_title = Text(f" {where} · space/b page · / search ", no_wrap=True)
+        parts = [self.shown] if self.shown else []
+        if hidden:
+            parts.append(f"▼ {plural(below, 'more line')}" if below else "▲ the end")
+            parts.append("space/b page · / search")
+        self.border_title = Text(f" {' · '.join(parts)} ", no_wrap=True) if parts else None
 
 
 class PromptScreen(Screen[None]):
@@ -265,8 +270,9 @@ class PromptScreen(Screen[None]):
                 pl.col("run").is_in(runs) & (pl.col("prompt_id") == self.prompt_id)
             )
             self.evalapp.want_prompt_index()  # the next prompts are found in the index
-        # The first run's generations first, then the other run's, each in sample order.
-        gens = gens.sort(pl.col("run") != self.run, "sample", maintain_order=True)
+        # The first run's generations first, then the other run's, each in sample order (its
+        # files one after the other where they number their samples alike).
+        gens = sample_order(gens.sort(pl.col("run") != self.run, maintain_order=True))
         known = self._texts
         if known is not None and known[:3] == (result, self.run, self.prompt_id):
             gens = _with_texts(gens, known[3])
@@ -324,6 +330,24 @@ class PromptScreen(Screen[None]):
             mine = result.generations.filter(pl.col("run").is_in(prompt["run"].unique().implode()))
             was = stored_kinds(mine, self.evalapp.options.correct_threshold)
             everything = verdicts(everything, run_kinds(result.stats), was)
+        # Each generation's number, distinct in its run, and what tells it apart (an epoch, a
+        # file): two epochs of one Inspect sample in two logs of one run both read #0.
+        formats = {report.source: report.format for report in result.files}
+        names = sample_names(everything, formats)
+        sources = distinct_middle([n.source for n in names if n.source is not None], 30)
+        everything = everything.with_columns(
+            pl.Series("_number", [n.number for n in names], dtype=pl.Int64),
+            pl.Series(
+                "_told",
+                [
+                    " · ".join(
+                        sources[part] if part == name.source else part for part in name.parts()
+                    )
+                    for name in names
+                ],
+                dtype=pl.String,
+            ),
+        )
         gens = everything
         # Why "only wrong" / "only right" can list nothing whatever the scores: no generation
         # has a verdict (unscored, or a score with no threshold: a bleu, an mae).
@@ -435,15 +459,19 @@ class PromptScreen(Screen[None]):
                         marker += f": {one_line(str(row['score_message']), 60)}"
                 elif row["_flipped"]:
                     marker += "  ⇄ flipped"
-            lines.append((run, row["sample"], mark, length, extracted, marker))
+            told = visible(row["_told"])
+            lines.append((run, row["_number"], told, mark, length, extracted, marker))
         # A continuous score is shown as itself (0.5, -1, 0.25): the marks right-aligned to the
         # widest, so the lengths after them stay in one column.
-        mark_cells = max((cell_width(line[2]) for line in lines), default=1)
-        for run, sample, mark, length, extracted, marker in lines:
+        mark_cells = max((cell_width(line[3]) for line in lines), default=1)
+        told_cells = max((cell_width(line[2]) for line in lines), default=0)
+        for run, number, told, mark, length, extracted, marker in lines:
+            # What tells it apart beside its number (epoch 2 · b.eval), in a column of its own.
+            apart = f"{pad_cells(told, told_cells)}  " if told_cells else ""
             # One line each (the list's style): cut with a mark when the screen is too narrow.
             label = Text(
-                f"{run}#{sample:<3} {' ' * (mark_cells - cell_width(mark))}{mark}  {length:>8} tok  "
-                f"{pad_cells(extracted, answer_cells)}{marker}"
+                f"{run}#{number:<3} {apart}{' ' * (mark_cells - cell_width(mark))}{mark}  "
+                f"{length:>8} tok  {pad_cells(extracted, answer_cells)}{marker}"
             )
             options.add_option(Option(label))
         if gens.height:
@@ -584,20 +612,25 @@ class PromptScreen(Screen[None]):
         self._load_keeping_reading(keep_place=True)
 
     def _load_keeping_reading(self, keep_place: bool) -> None:
-        """:meth:`load_prompt`, the generation read (its run and sample) highlighted again
-        where it is still listed; else its place (``keep_place``) or the list's first."""
+        """:meth:`load_prompt`, the generation read (its run, file, line and sample)
+        highlighted again where it is still listed; else its place (``keep_place``) or the
+        list's first. (Its run and sample alone are two generations' in files of one run
+        numbered alike.)"""
         options = self.query_one("#generations", OptionList)
         highlighted = options.highlighted
         reading = None
         if highlighted is not None and highlighted < self.generations.height:
-            reading = self.generations.select("run", "sample").row(highlighted)
+            reading = self.generations.select("run", "source", "line", "sample").row(highlighted)
         self.load_prompt()
         if highlighted is None or not self.generations.height:
             return
         place = min(highlighted, self.generations.height - 1) if keep_place else 0
         if reading is not None:
             same = self.generations.with_row_index("_at").filter(
-                (pl.col("run") == reading[0]) & (pl.col("sample") == reading[1])
+                (pl.col("run") == reading[0])
+                & (pl.col("source") == reading[1])
+                & (pl.col("line") == reading[2])
+                & (pl.col("sample") == reading[3])
             )
             if same.height:
                 place = int(same["_at"][0])
@@ -651,6 +684,10 @@ class PromptScreen(Screen[None]):
             self._note_length = len(note)
             text = Text.assemble((note, "italic"), "\n\n", text)
         self.query_one("#generation-text", Static).update(text)
+        box = self.query_one("#generation-box", GenerationBox)
+        told = self.generations["_told"][index] if "_told" in self.generations.columns else ""
+        box.shown = f"#{self.generations['_number'][index]} · {visible(told)}" if told else ""
+        box.mark()
         return text
 
     def action_scroll_generation(self, pages: int) -> None:

@@ -818,14 +818,75 @@ def _misshapen(record: dict[str, Any]) -> str | None:
     """Why a sample record's fields are not of the JSON kinds the reader takes, in the file's
     terms (``'resps' is a JSON number, not an array of …``); None when they are. A ``resps``
     or ``metrics`` of another kind reached the reader and read 'unreadable lm-eval record:
-    'int' object is not subscriptable', Python's words for it."""
+    'int' object is not subscriptable', Python's words for it; a ``doc_id`` of null made the
+    prompt id ``task:None``. The other fields are read whatever their kind (a ``target`` as
+    its text, ``arguments`` or ``filtered_resps`` of another shape as none)."""
     resps = record["resps"]
     if not isinstance(resps, list | str):  # (a bare string is the one generation)
         return f"'resps' is {json_kind(resps)}, not an array of each request's responses"
+    doc_id = record["doc_id"]
+    if doc_id is None or isinstance(doc_id, bool | list | dict):
+        # (a prompt id of 'None' or 'True' named the record by Python's words for its value)
+        return f"'doc_id' is {json_kind(doc_id)}, not the doc's index (a number)"
     metrics = record.get("metrics")
     if isinstance(metrics, int | float):  # (a string or an object is read as no names)
         return f"'metrics' is {json_kind(metrics)}, not an array of metric names"
+    if isinstance(resps, list) and _is_loglikelihood(record) and _multiple_choice(record):
+        return _misshapen_choices(resps)
     return None
+
+
+def _misshapen_choices(resps: list[Any]) -> str | None:
+    """Why a multiple-choice record's ``resps`` (one response per choice, each
+    ``[["-0.67", "False"]]``, or ``[[-0.67, false]]`` before 0.4.3) is not of that shape, at
+    the place in the file (``'resps'[1][0][0]``, as jq writes it); None when it is. Another
+    shape read 'unreadable lm-eval record: float() argument must be a string or a real number,
+    not 'NoneType'' or 'list index out of range', Python's words for it."""
+    for i, response in enumerate(resps):
+        if response == []:
+            return (
+                f"'resps'[{i}] (choice {i + 1}'s response) is an empty JSON array, without"
+                " its [log-likelihood, is-greedy] pair"
+            )
+        if not isinstance(response, list):
+            return (
+                f"'resps'[{i}] (choice {i + 1}'s response) is {json_kind(response)}, not an"
+                " array holding its [log-likelihood, is-greedy] pair"
+            )
+        pair = response[0]
+        if isinstance(pair, list) and not pair:
+            return (
+                f"'resps'[{i}][0] (choice {i + 1}'s response) is an empty JSON array, not a"
+                " [log-likelihood, is-greedy] pair"
+            )
+        value, at = (
+            (pair[0], f"'resps'[{i}][0][0]")
+            if isinstance(pair, list)
+            else (pair, f"'resps'[{i}][0]")
+        )
+        said = _not_log_likelihood(value)
+        if said is not None:
+            return f"{at} (choice {i + 1}'s log-likelihood) is {said}, not a number"
+    return None
+
+
+def _not_log_likelihood(value: Any) -> str | None:
+    """What ``value`` is, in the file's words, when it is no log-likelihood (a JSON number, or
+    one written as a string: ``"-0.67"``, as lm-eval stringifies them since 0.4.3); None when
+    it is one."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return f"the JSON string {name_line(repr(value), 24)}"
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:  # an integer beyond any float
+            return "a JSON number too large to be one"
+        return None
+    return json_kind(value)
 
 
 def _is_loglikelihood(record: dict[str, Any]) -> bool:
@@ -1105,7 +1166,8 @@ def _generations(
         scores = per_repeat[metric]
         if len(scores) == len(texts):
             return [
-                (t, None, to_score(s, non_finite=True)) for t, s in zip(texts, scores, strict=True)
+                (t, None, _repeat_score(s, metric, j))
+                for j, (t, s) in enumerate(zip(texts, scores, strict=True))
             ]
     if isinstance(first, list) and len(first) == len(texts):
         # Every repeat's extracted answer was kept (pass@k-style filter): score them by exact
@@ -1119,6 +1181,15 @@ def _generations(
             (t, e, s if agrees else None) for t, e, s in zip(texts, extracted, own, strict=True)
         ]
     return [(t, None, None) for t in texts]
+
+
+def _repeat_score(value: Any, metric: str | None, index: int) -> float | None:
+    """One repeat's score in ``scores_per_repeat``, its place named when it is no score (the
+    reason alone, 'score 'x' is not a number or boolean', named no field of the record)."""
+    try:
+        return to_score(value, non_finite=True)
+    except ValueError as exc:
+        raise ValueError(f"'scores_per_repeat'[{metric!r}][{index}]: {exc}") from None
 
 
 class LmEvalReader(Reader):
@@ -1547,7 +1618,7 @@ class LmEvalReader(Reader):
         metric, value = _metric(record, wanted)
         generated = _generations(record, metric, value)
         if not generated:
-            raise ValueError("no generation in resps")
+            raise ValueError("no generation: 'resps' holds no response")
         requests = _requests(record)
         prompt = _prompt_text(requests[0][0]) if requests else ""
         try:

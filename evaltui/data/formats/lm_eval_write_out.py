@@ -26,6 +26,7 @@ from evaltui.data.formats.base import (
     ReadOptions,
     ReadResult,
     Rows,
+    json_kind,
     named,
     stringify,
     to_score,
@@ -62,6 +63,23 @@ def _metrics(record: dict[str, Any], wanted: str | None) -> Iterator[tuple[str, 
             continue
         if score is not None:
             yield name, score
+
+
+def _misshapen(record: Any) -> str | None:
+    """Why ``record`` is no --write_out record, in the file's terms (``'prompt_0' is JSON null,
+    not the request's text``); None when it is one. The reason said to be "needs doc_id,
+    prompt_0, logit_0" whatever was wrong, and a ``doc_id`` of true or an object made the
+    prompt id ``task:True`` or ``task:{'a': 1}``, Python's words for the value."""
+    if not isinstance(record, dict):
+        return f"{json_kind(record)}, not an object"
+    if "prompt_0" not in record:
+        return "no 'prompt_0', the first request's text"
+    if not isinstance(record["prompt_0"], str):
+        return f"'prompt_0' is {json_kind(record['prompt_0'])}, not the request's text (a string)"
+    doc_id = record.get("doc_id")
+    if isinstance(doc_id, bool | list | dict):  # (null: the record's place numbers it)
+        return f"'doc_id' is {json_kind(doc_id)}, not the doc's index (a number)"
+    return None
 
 
 def common_context(prompts: list[str], truth: Any) -> tuple[str, bool]:
@@ -111,13 +129,10 @@ class LmEvalWriteOutReader(ContainerReader):
         guessed = 0  # multiple-choice docs whose context is the prompts' common beginning
         for number, _pos, record in items:
             with rows.entry(errors, source, number):
-                if not isinstance(record, dict) or not isinstance(record.get("prompt_0"), str):
+                why = _misshapen(record)
+                if why is not None:
                     errors.append(
-                        LoadError(
-                            source,
-                            number,
-                            "not an lm-eval --write_out record (needs doc_id, prompt_0, logit_0)",
-                        )
+                        LoadError(source, number, f"not an lm-eval --write_out record ({why})")
                     )
                     continue
                 prompts: list[str] = []
