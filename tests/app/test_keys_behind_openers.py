@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from evaltui.app.app import EvalApp
+from evaltui.app.screens.compare import CompareScreen
 from evaltui.app.screens.export import ExportScreen
 from evaltui.app.screens.help import HelpScreen
 from evaltui.app.screens.main import MainScreen
@@ -229,3 +230,35 @@ async def test_e_while_the_files_are_read_holds_nothing(
         gate.set()
         await settle(pilot)
         assert app.rows is not None and app.rows.height
+
+
+async def test_e_a_path_and_ctrl_s_in_one_burst_on_compare_write_compares_rows_there(
+    evals: Path, make_app: Any, tmp_path: Path
+) -> None:
+    """The same burst on compare (tmux, sample_data): the path was lost and ctrl+s wrote
+    compare's prompts to the default path."""
+    app = make_app(evals)
+    out = tmp_path / "compared.json"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_until(pilot, lambda: screen.comparison is not None)
+        await settle(pilot)
+        ids = set(screen.rows["prompt_id"].to_list())
+        send_together(
+            app,
+            ("e", "e"),
+            ("ctrl+a", "\x01"),
+            ("ctrl+k", "\x0b"),
+            *typed(str(out)),
+            ("ctrl+s", "\x13"),
+        )
+        await wait_until(pilot, out.exists, seconds=30)
+        await wait_until(pilot, lambda: app.screen is screen, seconds=30)
+        rows = exported_rows(out)
+        assert len(rows) == 2 * len(ids)
+        assert {row["run"] for row in rows} == {"model_a", "model_b"}
+        assert not any(tmp_path.glob("evaltui_*"))
