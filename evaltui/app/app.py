@@ -404,8 +404,17 @@ class EvalApp(App[int]):
             self.release_keys_for_screen()
 
     def _post_keys(self, held: list[events.Key | events.Paste]) -> None:
-        for key in held:
-            self._post_again(key)
+        """The keys held for a screen handed over as keys typed ahead are (:meth:`_replay_held_keys`):
+        in order, the keys read meanwhile after them, and those after an Enter or an Escape once
+        it has been acted on. Posted at once, a key that leaves the screen (the sort menu's
+        Enter) came back to the app after a priority key behind it had been read ('s j enter /':
+        the '/', read with the menu still up, was nobody's, and the filter not focused)."""
+        if self.held_keys is not None:  # (a replay of keys typed ahead is going on: these first)
+            self.held_keys[:0] = held
+            return
+        self.held_keys = list(held)
+        self._replaying = True
+        self._replay_held_keys()
 
     def _post_again(self, key: events.Key | events.Paste) -> events.Key | events.Paste:
         """A held key (or paste) posted to the app again, as a new event marked replayed (not

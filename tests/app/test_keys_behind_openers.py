@@ -262,3 +262,20 @@ async def test_e_a_path_and_ctrl_s_in_one_burst_on_compare_write_compares_rows_t
         assert len(rows) == 2 * len(ids)
         assert {row["run"] for row in rows} == {"model_a", "model_b"}
         assert not any(tmp_path.glob("evaltui_*"))
+
+
+async def test_sort_menu_keys_then_slash_in_one_burst_sort_then_filter(
+    evals: Path, make_app: Any
+) -> None:
+    """'s j enter /' at once: the menu sorts by its second column, then '/' edits the filter
+    (the '/' was read with the menu still up, before its enter had come back: nobody's)."""
+    app = make_app(evals)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        send_together(app, ("s", "s"), ("j", "j"), ("enter", "\r"), ("slash", "/"), *typed("n"))
+        box = filter_box(app)
+        await wait_until(pilot, lambda: box.value == "n")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.view.sort is not None and app.view.sort.column == "run"
+        assert app.main.focused is box
