@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -296,3 +297,29 @@ def test_escape_and_a_key_sent_in_one_write_are_both_keys(
         tmux("send-keys", "-t", name, "Escape", "/")
         shown = wait_for(name, "enter applies the filter, esc leaves")
         assert "search this generation" not in shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+def test_export_key_a_path_and_ctrl_s_in_one_send_keys_write_that_path(
+    tmp_path: Path, word_tokenizer: Path, size: tuple[int, int]
+) -> None:
+    """``send-keys e C-a C-k /tmp/…/x.json C-s`` (one write): the '/' of the path, a priority
+    key of the prompt table, focused its filter as it was read, ahead of the e (run once it had
+    come back up from the table): the filter got the path and no dialog opened. The keys behind
+    e are the dialog's, in order: the file is written, with the table's 13 rows."""
+    data = write_evals(tmp_path / "evals")
+    out = tmp_path / "out" / "x.json"
+    out.parent.mkdir()
+    with terminal(checkout_command(data, word_tokenizer, tmp_path / "cache"), *size) as name:
+        wait_for(name, "of 13 rows")
+        tmux("send-keys", "-t", name, "e", "C-a", "C-k", str(out), "C-s")
+        deadline = time.monotonic() + 30
+        while not out.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert out.exists(), screen(name)
+        rows = json.loads(out.read_text(encoding="utf-8"))
+        assert len(rows) == 13
+        assert {row["run"] for row in rows} == {"model_a", "model_b"}
+        shown = wait_for(name, "exported")
+        assert "editing the filter" not in shown, shown
+        assert sorted(p.name for p in out.parent.iterdir()) == ["x.json", "x.json.evaltui.json"]

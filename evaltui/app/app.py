@@ -75,6 +75,11 @@ SNAPSHOT_HOLD_MAX = 30.0
 be shown before it reads the generation rows anyway."""
 
 
+LEAVE_AT_ONCE = frozenset({"escape", "q"})
+"""The keys that leave a screen whose keys are held (``EvalApp.hold_keys_for_screen``) as soon
+as it is up, by default: compare's, whose table may take a while."""
+
+
 def told_key(text: str) -> str:
     """What a warning says, its counts left out: a followed file's re-score warned again at
     every update, its counts grown ('exact calls wrong 8 of the 12 generations stored correct',
@@ -167,6 +172,8 @@ class EvalApp(App[int]):
         (:meth:`hold_keys_for_screen`); None when none are held."""
         self._keys_held_on: object = None
         """The screen shown when those keys began to be held."""
+        self._leave_keys = LEAVE_AT_ONCE
+        """The keys that leave the screen those keys are held for at once (:meth:`screen_opened`)."""
         self._keys_held_timer: Timer | None = None
         """Hands the held keys over after :attr:`KEYS_HELD_AT_MOST` seconds whatever comes."""
         self.rows_result: LoadResult | None = None
@@ -351,17 +358,19 @@ class EvalApp(App[int]):
         read_on = self._replay_paused_on
         return read_on is None or (read_on.is_modal and read_on is self.screen)
 
-    def hold_keys_for_screen(self) -> None:
+    def hold_keys_for_screen(self, leave: frozenset[str] = LEAVE_AT_ONCE) -> None:
         """Hold the keys read from now on until the screen opening has them
         (:meth:`release_keys_for_screen`).
 
         'm j j enter' typed in one burst (a paste, tmux send-keys, a busy machine) left compare
         on its first row with nothing opened: the keys were read before compare had a table,
-        and went to the prompt table behind it or to no widget. Escape and q read once the new
-        screen is up leave it at once, the keys held before them with it."""
+        and went to the prompt table behind it or to no widget. The keys in ``leave`` read once
+        the new screen is up leave it at once, the keys held before them with it (compare's
+        escape and q; none for a screen up at its first refresh: the keys are its, in order)."""
         if self.keys_for_screen is None:
             self.keys_for_screen = []
             self._keys_held_on = self.screen
+            self._leave_keys = leave
             # Never for good: a screen that does not come (an `m` waiting for a view that is
             # dropped) would leave every key but ctrl+q held, the app deaf to the user.
             self._keys_held_timer = self.set_timer(
@@ -381,9 +390,35 @@ class EvalApp(App[int]):
             # table's bindings ran, the app's and the screen's never did).
             self.call_later(self._post_keys, held)
 
+    def screen_ready(self, screen: Screen[object]) -> None:
+        """``screen``, opened over the one the held keys were read on, is up and takes keys
+        (drawn: its first refresh is done): the keys held for it are handed to it, in order.
+
+        'e ctrl+a ctrl+k /tmp/x.json ctrl+s' in one burst (tmux send-keys) opened no export
+        dialog: '/', a priority key of the prompt table, focused its filter as it was read, and
+        the e, run once it had come back up from the table, found the filter box focused and
+        opened nothing; the path went into the filter. Without the '/', the dialog opened and
+        the path was lost (read before it was drawn), and ctrl+s wrote the default path."""
+        if (
+            self.keys_for_screen is not None
+            and self.screen_stack
+            and screen is self.screen
+            and screen is not self._keys_held_on
+        ):
+            self.release_keys_for_screen()
+
     def _post_keys(self, held: list[events.Key | events.Paste]) -> None:
-        for key in held:
-            self._post_again(key)
+        """The keys held for a screen handed over as keys typed ahead are (:meth:`_replay_held_keys`):
+        in order, the keys read meanwhile after them, and those after an Enter or an Escape once
+        it has been acted on. Posted at once, a key that leaves the screen (the sort menu's
+        Enter) came back to the app after a priority key behind it had been read ('s j enter /':
+        the '/', read with the menu still up, was nobody's, and the filter not focused)."""
+        if self.held_keys is not None:  # (a replay of keys typed ahead is going on: these first)
+            self.held_keys[:0] = held
+            return
+        self.held_keys = list(held)
+        self._replaying = True
+        self._replay_held_keys()
 
     def _post_again(self, key: events.Key | events.Paste) -> events.Key | events.Paste:
         """A held key (or paste) posted to the app again, as a new event marked replayed (not
@@ -409,7 +444,7 @@ class EvalApp(App[int]):
             (
                 at
                 for at, key in enumerate(held)
-                if isinstance(key, events.Key) and key.key in ("escape", "q")
+                if isinstance(key, events.Key) and key.key in self._leave_keys
             ),
             None,
         )
@@ -426,7 +461,7 @@ class EvalApp(App[int]):
             active = self.active_bindings.get(event.key)
             if active is not None and active.binding.action in self._ACT_AT_ONCE:
                 return False
-            if event.key in ("escape", "q") and self.screen is not self._keys_held_on:
+            if event.key in self._leave_keys and self.screen is not self._keys_held_on:
                 # The new screen is up: these leave it now (the keys before them were its).
                 self.keys_for_screen = []
                 self.release_keys_for_screen()
@@ -435,15 +470,20 @@ class EvalApp(App[int]):
         held.append(event)
         return True
 
-    def _opens_later(self, event: events.Event) -> bool:
-        """Whether ``event`` is a key read that opens a screen whose keys come later: the
-        screen shown says (``key_opens_later``), unless a text box takes the key."""
+    def _opens_later(self, event: events.Event) -> frozenset[str] | None:
+        """When ``event`` is a key read that opens a screen whose keys come later (the screen
+        shown says: ``key_opens_later``, unless a text box takes the key), the keys that leave
+        that screen at once (the screen's ``keys_leaving``: :data:`LEAVE_AT_ONCE` without it);
+        else None."""
         if not isinstance(event, events.Key) or event.is_forwarded or not self.screen_stack:
-            return False
+            return None
         if isinstance(self.focused, Input):
-            return False
+            return None
         opens = getattr(self.screen, "key_opens_later", None)
-        return bool(opens(event.key)) if callable(opens) else False
+        if not callable(opens) or not opens(event.key):
+            return None
+        leaving = getattr(self.screen, "keys_leaving", None)
+        return frozenset(leaving(event.key)) if callable(leaving) else LEAVE_AT_ONCE
 
     KEYS_HELD_AT_MOST: ClassVar[float] = 10.0
     """Seconds the keys typed behind ``m`` wait for compare's table at most: then they are
@@ -481,9 +521,10 @@ class EvalApp(App[int]):
             return
         # (a key typed ahead of the first table is held there first: it opens nothing now)
         typed_ahead = self.held_keys is not None and id(event) not in self._replayed
-        if not typed_ahead and self._opens_later(event):
+        leave = None if typed_ahead else self._opens_later(event)
+        if leave is not None:
             await self._on_event_now(event)
-            self.hold_keys_for_screen()  # (once the key is acted on or on its way)
+            self.hold_keys_for_screen(leave)  # (once the key is acted on or on its way)
             return
         await self._on_event_now(event)
 

@@ -15,3 +15,17 @@ def screen_gone(screen: Screen[Any]) -> bool:
     a callback running in between found some widgets and not others (compare's ``refit``
     raised NoMatches for its box after ``m j q`` on a busy machine, which ended the app)."""
     return not screen.children or screen not in screen.app.screen_stack
+
+
+def ready_for_keys(screen: Screen[Any]) -> None:
+    """Once ``screen`` is drawn (its first refresh), the keys read behind the key that opened
+    it, held meanwhile (``EvalApp.hold_keys_for_screen``), are handed to it, in order: called
+    as it is mounted. ('t /' in one burst: the '/' had focused the prompt table's filter before
+    the t ran, and the summary did not open.)"""
+
+    def ready() -> None:
+        take = getattr(screen.app, "screen_ready", None)
+        if callable(take):
+            take(screen)
+
+    screen.call_after_refresh(ready)

@@ -925,10 +925,29 @@ class CompareScreen(Screen[None]):
         stats = app.result.stats if app.result is not None else None
         self.app.push_screen(RunPairScreen(run_names(app), stats, self.run_a), chosen)
 
+    def key_opens_later(self, key: str) -> bool:
+        """Whether ``key``, read now, opens a screen whose keys come later (the app holds the
+        keys read behind it until that screen has them: ``EvalApp.hold_keys_for_screen``): e,
+        the export dialog. 'e ctrl+a ctrl+k /tmp/x.json ctrl+s' in one burst (tmux send-keys)
+        lost the path, read before the dialog was drawn, and ctrl+s wrote the default path."""
+        active = self.app.active_bindings.get(key)
+        return (
+            active is not None
+            and active.node is self
+            and active.binding.action == "export"
+            and not active.binding.priority
+            and self.comparison is not None
+        )
+
+    def keys_leaving(self, _key: str) -> frozenset[str]:
+        """None: the keys held for the export dialog are all its, in order (a q in a path)."""
+        return frozenset()
+
     def action_export(self) -> None:
         """Export the prompts shown (e.g. the regressed set), both runs' rows, like any view."""
         app = cast("EvalApp", self.app)
         if app.result is None or self.comparison is None:
+            release_keys(self.app)  # nothing opened: the keys act here
             return
         ids = self.rows["prompt_id"].to_list()
         rows = app.result.stats.filter(

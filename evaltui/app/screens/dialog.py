@@ -73,6 +73,12 @@ class Dialog(ModalScreen[T]):
     def _drawn(self) -> None:
         if self.shown_at is None:
             self.shown_at = get_time()
+        # The keys typed behind the dialog's own key (one burst: tmux send-keys, a paste) were
+        # held for it, and are read now, after it was drawn: typed into it ('e', a path,
+        # ctrl+s), not taken for keys meant for the screen behind (read_before_shown).
+        ready = getattr(self.app, "screen_ready", None)
+        if callable(ready):
+            ready(self)
 
     def read_before_shown(self, event: events.Key) -> bool:
         """Whether ``event`` was read from the terminal before this dialog was drawn: a key

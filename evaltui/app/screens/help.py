@@ -193,6 +193,11 @@ class HelpScreen(Screen[None]):
         self.dialog = dialog
         """The dialog ``?`` was pressed in: its keys are listed first; None: in order."""
 
+    def on_mount(self) -> None:
+        from evaltui.app.screens import ready_for_keys
+
+        ready_for_keys(self)  # ('? q' in one burst: the q leaves the help)
+
     def action_scroll(self, step: int) -> None:
         scroll_a_line(self.query_one("#help", VerticalScroll), step)
 

@@ -1503,6 +1503,7 @@ class MainScreen(Screen[None]):
         columns = self.sortable_columns()
         if not columns:
             self.prompts_shown("sorting opens")
+            self.nothing_opened()
             return
 
         def chosen(column: str | None) -> None:
@@ -1632,8 +1633,10 @@ class MainScreen(Screen[None]):
         if key is None:
             if self.prompts_shown("a prompt opens"):
                 self.evalapp.say(self.no_prompt_shown())
+            self.nothing_opened()
             return
         if not self.generations_loaded("a prompt opens"):
+            self.nothing_opened()
             return
         from evaltui.app.screens.prompt import PromptScreen
 
@@ -1656,10 +1659,16 @@ class MainScreen(Screen[None]):
     def nothing_selected(self, _event: DataTable.NothingSelected) -> None:
         self.action_open_prompt()  # says why nothing opens
 
+    def nothing_opened(self) -> None:
+        """An opener's key (:meth:`key_opens_later`) opens nothing (said why): the keys held
+        behind it act here."""
+        self.evalapp.release_keys_for_screen()
+
     def action_plot(self) -> None:
         if not self.on_view(self.action_plot):
             return
         if not self.generations_loaded("the plots open"):
+            self.nothing_opened()
             return
         from evaltui.app.screens.plot import PlotScreen
 
@@ -1669,6 +1678,7 @@ class MainScreen(Screen[None]):
         if not self.on_view(self.action_export):
             return
         if not self.generations_loaded("export opens"):
+            self.nothing_opened()
             return
         from evaltui.app.screens.export import ExportScreen
 
@@ -1683,30 +1693,60 @@ class MainScreen(Screen[None]):
         if not self.on_view(self.action_summary):
             return
         if not self.generations_loaded("the summary opens"):
+            self.nothing_opened()
             return
         from evaltui.app.screens.summary import SummaryScreen
 
         self.app.push_screen(SummaryScreen())
 
+    OPENERS: ClassVar[frozenset[str]] = frozenset(
+        {"compare", "export", "summary", "plot", "problems", "sort_menu", "rescore", "app.help"}
+    )
+    """The actions of this screen's keys that open a screen (:meth:`key_opens_later`)."""
+
     def key_opens_later(self, key: str) -> bool:
         """Whether ``key``, read now, opens a screen whose keys come later (the app holds the
         keys read behind it until that screen has them: ``EvalApp.hold_keys_for_screen``):
-        ``m``, compare or the run picker."""
+        ``m`` (compare or the run picker), ``e``, ``t``, ``p``, ``b``, ``s``, ``R``, ``?``, and
+        enter on the table (a prompt).
+
+        Such a key runs once it has come back up from the table, and the keys read with it
+        went to the table meanwhile; a priority key ('/') ran as it was read, before it: 'e'
+        then a path and ctrl+s in one burst (tmux send-keys) focused the filter, which got the
+        path, and opened nothing; 't /', 'p /', 'enter /' likewise. Without the '/', the path
+        of 'e /tmp/x.json ctrl+s' was lost (read before the dialog was drawn) and ctrl+s wrote
+        the default path."""
         active = self.app.active_bindings.get(key)
+        if active is None or active.binding.priority:
+            return False
+        action = active.binding.action
+        if action == "select_cursor":  # the table's enter: the row under its cursor opens
+            table = self.current_table()
+            return active.node is table and table is not None and table.row_count > 0
+        if action == "help" and active.node is self.app:
+            return True
         return (
-            active is not None
-            and active.node is self
-            and active.binding.action == "compare"
-            and not active.binding.priority
-            and bool(self.check_action("compare", ()))
+            active.node is self
+            and action in self.OPENERS
+            and bool(self.check_action(action.removeprefix("app."), ()))
         )
+
+    def keys_leaving(self, key: str) -> frozenset[str]:
+        """The keys that leave the screen ``key`` opens at once, the keys held before them
+        with it (``EvalApp.hold_keys_for_screen``): escape and q leave compare, which waits
+        for its table; the other screens are up at their first refresh and take every key
+        held for them, in order (a path with a q typed behind ``e`` is the export's)."""
+        active = self.app.active_bindings.get(key)
+        if active is not None and active.binding.action == "compare":
+            return frozenset({"escape", "q"})
+        return frozenset()
 
     def action_compare(self) -> None:
         """Compare two runs: the two loaded (the run picker's as A), or a pair the user picks."""
         if not self.on_view(self.action_compare):
             return
         if not self._open_compare():
-            self.evalapp.release_keys_for_screen()  # nothing opened: the keys act here
+            self.nothing_opened()
 
     def _open_compare(self) -> bool:
         """Open compare or the run picker; False when neither opens."""
@@ -1728,6 +1768,7 @@ class MainScreen(Screen[None]):
         if not self.on_view(self.action_rescore):
             return
         if not self.generations_loaded("re-scoring opens"):
+            self.nothing_opened()
             return
         from evaltui.app.screens.rescore import RescoreRequest, RescoreScreen
 

@@ -28,7 +28,7 @@ from textual_plotext import PlotextPlot
 
 from evaltui.app.display import prompts_and_runs
 from evaltui.app.footer import KeysFooter
-from evaltui.app.screens import screen_gone
+from evaltui.app.screens import ready_for_keys, screen_gone
 from evaltui.data.bins import (
     Bins,
     counts,
@@ -445,6 +445,7 @@ class PlotScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        ready_for_keys(self)  # ('p' then keys in one burst: they are the plot's)
         result = self.evalapp.result
         if self.prompt is not None and result is not None:
             # A prompt of runs with no "correct" (a bleu, an mae without a threshold) opens on

@@ -23,6 +23,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from evaltui.app.footer import KeysFooter
+from evaltui.app.screens import ready_for_keys
 from evaltui.app.screens.help import HangingText, scroll_a_line
 from evaltui.data.discover import natural_key
 from evaltui.data.notes import NUMBER, note_lines
@@ -154,6 +155,7 @@ class ProblemsScreen(Screen[None]):
         scroll_a_line(self.query_one("#problems", WrappedLines), step)
 
     def on_mount(self) -> None:
+        ready_for_keys(self)  # ('b' then keys in one burst: they are this screen's)
         self.query_one("#problems-reading", Static).display = False
         self.show_news()
         self.set_interval(RECHECK, self.show_news)

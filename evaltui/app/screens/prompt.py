@@ -22,7 +22,7 @@ from evaltui.app.choices import Options
 from evaltui.app.display import MAX_SHOWN_CHARS, fraction, generation_text, score_mark
 from evaltui.app.footer import KeysFooter
 from evaltui.app.inputs import OrderedInput
-from evaltui.app.screens import screen_gone
+from evaltui.app.screens import ready_for_keys, screen_gone
 from evaltui.data.metrics import correct_expr, format_score, run_kinds
 from evaltui.data.rescore import OK, stored_kinds, verdicts
 from evaltui.data.sample_numbers import sample_names, sample_order
@@ -250,6 +250,7 @@ class PromptScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.load_prompt()
+        ready_for_keys(self)  # (enter then '/' in one burst: the '/' searches here)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" is typed into the search once it has the focus: the screen's (the box's has_focus

@@ -24,6 +24,7 @@ from textual.widgets import Static
 
 from evaltui.app.display import view_words
 from evaltui.app.footer import KeysFooter
+from evaltui.app.screens import ready_for_keys
 from evaltui.app.screens.help import scroll_a_line
 from evaltui.data.bins import counts, rate_bins
 from evaltui.data.definitions import metric_definition
@@ -354,6 +355,7 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.summarize()
+        ready_for_keys(self)  # ('t' then keys in one burst: they are the summary's)
 
     def action_scroll(self, step: int) -> None:
         scroll_a_line(self.query_one("#summary-view", ScrollableContainer), step)
