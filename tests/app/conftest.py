@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +123,20 @@ def problems_shown(app: EvalApp) -> list[str]:
     view = app.screen.query_one("#problems", WrappedLines)
     strips = view.render_lines(Region(0, 0, *view.size))
     return [strip.crop(view.gutter.left).text.rstrip() for strip in strips]
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Holds the app's load until the test sets the event: the user is faster than the files."""
+    from evaltui.data.follow import Follower
+
+    event = threading.Event()
+    real = Follower.load
+
+    def gated(self: Follower, *args: Any, **kwargs: Any) -> Any:
+        event.wait(60)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Follower, "load", gated)
+    yield event
+    event.set()

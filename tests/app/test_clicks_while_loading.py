@@ -11,13 +11,13 @@ from typing import Any
 from evaltui.app.app import EvalApp
 from evaltui.app.screens.main import MainScreen
 from tests.app.conftest import settle
-from tests.app.test_journeys import gate, options  # noqa: F401 (fixtures)
+from tests.app.test_journeys import options  # noqa: F401 (a fixture)
 
 
 async def test_clicks_on_the_table_area_while_loading_open_nothing(
     evals: Path,
     options: Any,  # noqa: F811
-    gate: threading.Event,  # noqa: F811
+    gate: threading.Event,
 ) -> None:
     app = EvalApp([str(evals)], options())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,7 +8,6 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,23 +57,6 @@ def options(tmp_path: Path, word_tokenizer: Path, monkeypatch: pytest.MonkeyPatc
         )
 
     return factory
-
-
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Holds the app's load until the test sets the event: the user is faster than the files."""
-    from evaltui.data.follow import Follower
-
-    event = threading.Event()
-    real = Follower.load
-
-    def gated(self: Follower, *args: Any, **kwargs: Any) -> Any:
-        event.wait(60)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Follower, "load", gated)
-    yield event
-    event.set()
 
 
 def hold_reads(monkeypatch: pytest.MonkeyPatch) -> threading.Event:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -191,23 +190,6 @@ async def test_help_then_q_in_one_burst_leaves_the_help(evals: Path, make_app: A
         await wait_until(pilot, lambda: table.cursor_row == 1)
         assert isinstance(app.screen, MainScreen)
         assert app.is_running
-
-
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Holds the app's load until the test sets the event (as tests/app/test_journeys.py)."""
-    from evaltui.data.follow import Follower
-
-    event = threading.Event()
-    real = Follower.load
-
-    def gated(self: Follower, *args: Any, **kwargs: Any) -> Any:
-        event.wait(60)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Follower, "load", gated)
-    yield event
-    event.set()
 
 
 async def test_e_while_the_files_are_read_holds_nothing(
