@@ -44,7 +44,8 @@ class OrderedInput(Input):
     reached the screen after the keys queued behind them in the box: '/accuracy < 0.2',
     enter, ']' typed at once (tmux) put ']' in the filter ("unexpected ']'") and sorted
     nothing. A key the box reads once the focus has left it (queued before an enter or
-    escape that moved it) goes to the app again, to act where the focus is now."""
+    escape that moved it) goes to the app again, to act where the focus is now (before the
+    app's first table, on that table once it has the keys)."""
 
     def __init__(
         self,
@@ -92,8 +93,15 @@ class OrderedInput(Input):
         if self.app.focused is not self:
             # Queued here before an earlier key of the burst moved the focus: it was meant for
             # where the focus is now (the table, after the filter's enter), as the next ones.
+            # Before the app's first table (its rows still computed, the files read or not),
+            # it waits for that table as a key typed ahead does, the keys after it with it: it
+            # went to no widget ('/accuracy < 0.5', Enter, ']' in one burst on a slow machine
+            # sorted nothing; the ']' said "still reading the files", taken down at once).
             event.stop()
             event.prevent_default()
+            hold = getattr(self.app, "hold_typed_ahead", None)
+            if callable(hold):
+                hold()  # (nothing once the app has its table: EvalApp)
             self.app.post_message(events.Key(event.key, event.character))
             return
         if event.key == "escape" and self.on_escape is not None:

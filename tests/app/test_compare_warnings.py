@@ -12,6 +12,7 @@ import pytest
 
 from evaltui.app.screens.compare import CompareScreen
 from tests.app.conftest import settle, write_evals
+from tests.app.test_follow_app import wait_until
 from tests.app.test_wide_text_cells import screen_lines
 
 LONG_A = "meta-llama__Meta-Llama-3.1-70B-Instruct"
@@ -72,6 +73,46 @@ async def test_compare_screen_warns_of_two_metrics(
         assert lines[at + 2].strip() == "B: exact_match: accuracy (0/1)", lines
         assert all(len(line) <= size[0] and "…" not in line for line in lines[at : at + 3])
         assert sum("Problem " in line for line in lines) >= rows, lines  # rows still shown
+
+
+async def test_compare_fits_its_top_to_the_warnings_laid_out_after_the_fit(
+    tmp_path: Path, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 60x20 the top is fitted at once when the comparison comes (as when the refresh the
+    fit waits for comes before the layout of the warnings just shown: a busy machine): it read
+    the three warning lines as none, kept 8 lines for the counts, and the table showed 3 of its
+    5 rows for good. The top is fitted again once the warnings are laid out."""
+    real = CompareScreen.call_after_refresh
+
+    def fit_before_layout(self: CompareScreen, callback: Any, *args: Any, **kwargs: Any) -> bool:
+        if getattr(callback, "__func__", None) is CompareScreen.fit_top:
+            callback(*args, **kwargs)  # before the layout of what changed
+            return True
+        return real(self, callback, *args, **kwargs)
+
+    monkeypatch.setattr(CompareScreen, "call_after_refresh", fit_before_layout)
+    app = make_app(two_metrics(tmp_path / "runs"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        warnings = screen.query_one("#compare-warnings")
+        await wait_until(pilot, lambda: warnings.outer_size.height == 3)  # laid out
+
+        def drawn() -> list[str]:
+            return [line.rstrip() for line in screen_lines(app)]
+
+        def rows(lines: list[str]) -> int:
+            return sum("Problem " in line for line in lines)
+
+        deadline = time.monotonic() + 30
+        while rows(lines := drawn()) < 5:
+            assert time.monotonic() < deadline, lines  # was 3 rows under 8 lines of counts
+            await pilot.pause(0.05)
+        assert any("warning:" in line for line in lines), lines
+        assert all(len(line) <= 60 for line in lines), lines
 
 
 async def test_compare_screen_of_one_metric_has_no_warning_line(

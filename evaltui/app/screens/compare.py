@@ -331,6 +331,21 @@ def transitions_text(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
+class TopLines(Static):
+    """Lines above compare's table whose height its room follows (``CompareScreen.fit_top``):
+    laid out at another height (the warnings shown, the status's second line), they say so.
+
+    The fit read their height before they were laid out at a refresh that came first (a busy
+    machine): the three warning lines counted none at 60x20, the counts kept 8 lines and the
+    table 3 of its 5 rows, for good."""
+
+    class Resized(Message):
+        """The lines were laid out at another size."""
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.post_message(self.Resized())
+
+
 class CompareScreen(Screen[None]):
     """Compare two runs; `g` regressed only, `i` improved only, `[`/`]` sort, enter opens a prompt."""
 
@@ -410,11 +425,11 @@ class CompareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("comparing…"), id="compare-headline")
         yield Static(self.labels_text(), id="compare-labels")
-        yield Static(Text(""), id="compare-warnings")
+        yield TopLines(Text(""), id="compare-warnings")
         with Horizontal(id="compare-top"):
             yield Static(Text(""), id="compare-details")
             yield Static(Text(""), id="compare-transitions")
-        yield Static(Text(""), id="compare-status")
+        yield TopLines(Text(""), id="compare-status")
         yield Container(id="compare-box")
         yield KeysFooter()
 
@@ -840,6 +855,13 @@ class CompareScreen(Screen[None]):
         self.show_warnings(event.size.width)
         self.show()
         self.call_after_refresh(self.fit_top)
+
+    def on_top_lines_resized(self, event: TopLines.Resized) -> None:
+        """The warnings or the status laid out at another height: the top fitted again to
+        what they take now (a fit made before their layout counted them at their old height)."""
+        event.stop()
+        if self.comparison is not None:
+            self.fit_top()
 
     def current_table(self) -> DataTable | None:
         table = self._table
