@@ -153,10 +153,25 @@ async def test_escape_and_q_after_m_leave_compare_at_once(
     try:
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: app.rows is not None and app.rows.height == 120)
+            pushed: list[object] = []
+            push = app.push_screen
+
+            def pushing(screen: Any, *args: Any, **kwargs: Any) -> Any:
+                pushed.append(screen)
+                return push(screen, *args, **kwargs)
+
+            monkeypatch.setattr(app, "push_screen", pushing)
             burst(app, ["m", "j", leave])
             # Back on the prompt table while the comparison is still being made (or before it
-            # started: on a starved machine the q can come first).
-            await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+            # started: on a starved machine the q can come first). Compare opened first: the
+            # main screen is shown before any key of the burst is read too.
+            await wait_until(
+                pilot,
+                lambda: (
+                    any(isinstance(s, CompareScreen) for s in pushed)
+                    and isinstance(app.screen, MainScreen)
+                ),
+            )
             go.set()  # the comparison ends on a screen gone: nothing shows, nothing is typed
             await wait_until(pilot, lambda: started.count(1) == started.count(2))
             await pilot.pause()
