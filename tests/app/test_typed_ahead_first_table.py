@@ -13,6 +13,7 @@ from evaltui.app.screens.prompt import PromptScreen
 from evaltui.data.formats import ReadOptions
 from evaltui.data.loader import LoadOptions
 from tests.app.conftest import settle, write_evals
+from tests.app.test_follow_app import wait_until
 from tests.app.test_journeys import hold_reads
 
 
@@ -51,6 +52,8 @@ async def test_keys_typed_ahead_move_the_first_tables_cursor(
         await pilot.pause()
         assert app.rows is None and app.held_keys  # held: no table yet
         release.set()
+        # (Waited for: under load the first table and the replay come after any settle.)
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), seconds=30)
         await settle(pilot)
         assert app.held_keys is None
         screen = app.screen
@@ -83,6 +86,7 @@ async def test_keys_typed_ahead_on_a_label_cut_table(
             app.post_message(events.Key(key, character))
         await pilot.pause()
         release.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen), seconds=30)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PromptScreen), screen
