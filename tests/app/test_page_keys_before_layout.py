@@ -90,8 +90,9 @@ async def test_page_keys_on_generations_with_no_room(evals: Path, make_app: Any)
         await settle(pilot)
         assert isinstance(app.screen, PromptScreen)
         await pilot.resize_terminal(80, 24)
-        await settle(pilot)
+        # (The list laid out at the new size is waited for: a page key before it pages nothing.)
+        await wait_until(pilot, lambda: options.scrollable_content_region.height >= 4)
         await pilot.press("pagedown")
-        await settle(pilot)
-        assert options.highlighted == options.option_count - 1  # 4 generations: one page
+        await wait_until(pilot, lambda: options.highlighted == options.option_count - 1)
+        assert options.option_count == 4  # 4 generations: one page
     assert app._exception is None
