@@ -75,8 +75,7 @@ async def test_the_follow_line_is_fitted_again_on_a_resize(
         ):
             await pilot.resize_terminal(width, 20)
             await wait_until(pilot, lambda: app.main.size.width == width)  # noqa: B023
-            await pilot.pause()
-            assert follow_line(app) == shown
+            await wait_until(pilot, lambda: follow_line(app) == shown)  # noqa: B023
         await pilot.press("ctrl+q")
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from evaltui.app.screens.prompt import PromptScreen
 from tests.app.conftest import open_first_prompt, settle, write_run
+from tests.app.test_follow_app import wait_until
 
 
 def hidden_lines(screen: PromptScreen) -> int:
@@ -34,22 +35,20 @@ async def test_the_cut_prompt_marker_follows_a_resize(tmp_path: Path, make_app: 
         assert hidden_lines(screen) == 0 and not more.display
 
         await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: hidden_lines(screen) > 0 and more.display)
         await settle(pilot)
         hidden = hidden_lines(screen)
-        assert hidden > 0
-        assert more.display
         assert str(more.render()) == f"▼ {hidden} more prompt lines (v shows the whole prompt)"
 
         await pilot.resize_terminal(80, 24)
-        await settle(pilot)
         narrower = hidden
+        await wait_until(pilot, lambda: 0 < hidden_lines(screen) < narrower)
+        await settle(pilot)
         hidden = hidden_lines(screen)
-        assert 0 < hidden < narrower
         assert str(more.render()) == f"▼ {hidden} more prompt lines (v shows the whole prompt)"
 
         await pilot.resize_terminal(120, 35)
-        await settle(pilot)
-        assert hidden_lines(screen) == 0 and not more.display
+        await wait_until(pilot, lambda: hidden_lines(screen) == 0 and not more.display)
 
 
 async def test_a_long_reference_is_shown_whole_with_v(tmp_path: Path, make_app: Any) -> None:

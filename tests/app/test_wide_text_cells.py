@@ -11,6 +11,7 @@ from textual.app import App
 from evaltui.app.screens.compare import CompareScreen
 from evaltui.app.tables import DataTable
 from tests.app.conftest import settle
+from tests.app.test_follow_app import wait_until
 
 WIDE_PROMPTS = ["日本語の質問", "二たす二は？", "中文问题", "三加五", "🎉🎉🎉🎉"]
 
@@ -74,23 +75,30 @@ async def test_footer_keys_are_whole_or_left_out_with_a_mark(evals: Path, make_a
         await settle(pilot)
         for size in ((80, 24), (60, 20), (200, 30), (80, 24)):
             await pilot.resize_terminal(*size)
-            await settle(pilot)
+            await wait_until(pilot, lambda: app.screen.size.width == size[0])  # noqa: B023
             for screen_key in ("", "enter"):
                 if screen_key:
                     await pilot.press(screen_key)
-                    await settle(pilot)
-                line = footer_line(app)
-                keys = [
-                    f"{key.key_display} {key.description}".strip()
-                    for key in app.screen.query(FooterKey)
-                    if not key.has_class("-command-palette") and key.description
-                ]
-                assert line.endswith(("…", *keys)), (size, line)
-                if size[0] == 200:
-                    assert not line.endswith("…"), line  # room for every key
+                    await wait_until(pilot, lambda: app.screen is not app.main)
+
+                def fitted() -> bool:
+                    if not screen_lines(app):
+                        return False  # (not drawn yet)
+                    line = footer_line(app)
+                    keys = [
+                        f"{key.key_display} {key.description}".strip()
+                        for key in app.screen.query(FooterKey)
+                        if not key.has_class("-command-palette") and key.description
+                    ]
+                    if size[0] == 200 and line.endswith("…"):  # noqa: B023
+                        return False  # room for every key
+                    return line.endswith(("…", *keys))
+
+                # (Waited for: the footer is fitted to a new width a refresh or more after it.)
+                await wait_until(pilot, fitted)
                 if screen_key:
                     await pilot.press("q")
-                    await settle(pilot)
+                    await wait_until(pilot, lambda: app.screen is app.main)
 
 
 async def test_an_export_title_of_wide_run_names_fits_its_two_lines(
